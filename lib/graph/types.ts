@@ -1,0 +1,50 @@
+/** Microsoft Graph shapes the library works with (azure-apis.md §2). */
+
+/** Metadata of an application password. Graph never returns the secret text on reads. */
+export interface PasswordCredentialInfo {
+  keyId: string;
+  displayName: string | null;
+  /** ISO-8601 UTC. */
+  startDateTime: string | null;
+  /** ISO-8601 UTC. */
+  endDateTime: string | null;
+  /** First characters of the secret, as Graph shows them. */
+  hint: string | null;
+}
+
+/** Metadata of an application certificate (`keyCredentials`). */
+export interface KeyCredentialInfo {
+  keyId: string;
+  displayName: string | null;
+  type: string | null;
+  usage: string | null;
+  startDateTime: string | null;
+  endDateTime: string | null;
+}
+
+/** An application registration, as far as rotation needs it. */
+export interface ApplicationInfo {
+  /** The application object id (Graph `id`). */
+  objectId: string;
+  appId: string;
+  displayName: string;
+  tenantId: string;
+  passwordCredentials: PasswordCredentialInfo[];
+  /** Present only when it was read (its `$select` is throttled; azure-apis.md §2.1). */
+  keyCredentials?: KeyCredentialInfo[];
+}
+
+/** A password just minted by `addPassword`: the only time Graph returns `secretText`. */
+export interface NewPassword {
+  keyId: string;
+  secretText: string;
+  displayName: string;
+  startDateTime: string;
+  endDateTime: string;
+}
+
+/** Outcome of looking an application up by appId. */
+export type ApplicationLookup =
+  | { kind: 'found'; app: ApplicationInfo }
+  | { kind: 'not_found' }
+  | { kind: 'forbidden'; message: string };

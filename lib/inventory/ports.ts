@@ -1,0 +1,38 @@
+/**
+ * What discovery reads, as interfaces it owns. The Azure DevOps adapter (`lib/devops/`) and the
+ * Graph adapter (`lib/graph/`) implement them; unit tests use in-memory fakes.
+ */
+import type { ProjectInfo, ServiceConnection } from '../devops/types';
+import type { ApplicationLookup } from '../graph/types';
+
+/** Azure DevOps, read side. */
+export interface ConnectionSource {
+  /** Every project of the organization (all pages). */
+  listProjects(signal?: AbortSignal): Promise<ProjectInfo[]>;
+  /**
+   * The AzureRM connections visible in one project, failed ones included (`includeFailed=true`),
+   * each with `projects` holding at least this project's reference. One request per project.
+   */
+  listAzureRmConnections(project: ProjectInfo, signal?: AbortSignal): Promise<ServiceConnection[]>;
+}
+
+/** Microsoft Graph, read side, bound to the rotator's tenant. */
+export interface ApplicationSource {
+  /**
+   * Looks applications up by appId, batched (`$batch`, 20 per request). `withKeyCredentials`
+   * lists the appIds whose certificates must be read too (that `$select` is throttled, so only
+   * where a certificate connection needs it).
+   */
+  lookupApplications(
+    appIds: readonly string[],
+    options?: { withKeyCredentials?: ReadonlySet<string>; signal?: AbortSignal },
+  ): Promise<Map<string, ApplicationLookup>>;
+  /**
+   * `accountEnabled` of each app's service principal in the tenant; null when the app has no
+   * service principal there or it could not be read.
+   */
+  servicePrincipalsEnabled(
+    appIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, boolean | null>>;
+}

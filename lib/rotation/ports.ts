@@ -1,0 +1,45 @@
+/**
+ * The small interfaces the rotation engine depends on (STYLE: ports and adapters). Real adapters
+ * wrap azure-devops-node-api, Graph over fetch and msal-node; tests use in-memory fakes.
+ */
+import type { EndpointDocument, TestConnectionResult } from '../devops/types';
+import type { NewPassword, PasswordCredentialInfo } from '../graph/types';
+
+/** Service connections in Azure DevOps. */
+export interface ConnectionStore {
+  /** The connection as GET returns it (secrets null); null when it does not exist. */
+  get(projectId: string, connectionId: string): Promise<EndpointDocument | null>;
+  /** PUTs the whole connection; resolves with what the service stored (secrets null). */
+  update(endpoint: EndpointDocument): Promise<EndpointDocument>;
+  /**
+   * Runs the `TestConnection` data source: with `proposed` details (e.g. a new secret not saved
+   * yet) or, without, the stored ones.
+   */
+  test(projectId: string, connectionId: string, proposed?: EndpointDocument): Promise<TestConnectionResult>;
+}
+
+/** Application passwords in Microsoft Graph, for the tenant the store is bound to. */
+export interface CredentialStore {
+  /** Current password metadata of the application (by object id). */
+  listPasswords(appObjectId: string): Promise<PasswordCredentialInfo[]>;
+  /**
+   * Mints a password. Not idempotent: implementations never retry it blindly; after an
+   * ambiguous failure they list the passwords and look for `displayName` (spec §5.4).
+   */
+  addPassword(
+    appObjectId: string,
+    request: { displayName: string; endDateTime: string },
+  ): Promise<NewPassword>;
+  /** Removes a password; resolves also when it was already gone. */
+  removePassword(appObjectId: string, keyId: string): Promise<void>;
+}
+
+/** Answers "does this secret get a token for this app in this tenant now". */
+export interface CredentialProver {
+  /**
+   * Resolves once a client-credentials token is issued with `secret`; retries answers that mean
+   * "not propagated yet" (AADSTS7000215) for up to the implementation's budget, then rejects with
+   * a `RotatorError` (`rotation.proof_failed` or an `auth.*` code).
+   */
+  proveSecret(tenantId: string, appId: string, secret: string, signal?: AbortSignal): Promise<void>;
+}
