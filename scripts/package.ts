@@ -1,0 +1,106 @@
+/**
+ * `npm run package`: bundles the task into one file, stages the extension under dist/extension
+ * and writes dist/<id>-<version>.vsix with tfx. tfx treats task.json problems as warnings only
+ * (task-ecosystem.md §4), so the manifest is validated here first and the build fails instead.
+ *
+ *   dist/extension/
+ *     vss-extension.json, overview.md, images/icon.png
+ *     tasks/ServiceConnectionRotatorV1/{task.json, index.js, icon.png}
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { validateTaskManifest } from './task-manifest';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const STAGE = path.join(ROOT, 'dist', 'extension');
+const TASK_FOLDER = path.join('tasks', 'ServiceConnectionRotatorV1');
+
+/** Paths of what a packaging run produced. */
+export interface PackageResult {
+  stageDir: string;
+  taskDir: string;
+  bundlePath: string;
+  vsixPath: string;
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+function fail(message: string): never {
+  throw new Error(`package: ${message}`);
+}
+
+/** Bundles the task entry into `outFile` (one CommonJS file, Node 20, no node_modules needed). */
+export function bundleTask(outFile: string): void {
+  const result = buildSync({
+    entryPoints: [path.join(ROOT, TASK_FOLDER, 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    sourcemap: false,
+    outfile: outFile,
+    logLevel: 'warning',
+  });
+  if (result.errors.length > 0) fail(`esbuild reported ${result.errors.length} error(s)`);
+}
+
+/** Stages the extension and, unless `vsix` is false, runs tfx to write the .vsix. */
+export function packageExtension(options: { vsix?: boolean } = {}): PackageResult {
+  const pkg = readJson<{ version: string }>(path.join(ROOT, 'package.json'));
+  const [major, minor, patch] = pkg.version.split('.').map(Number);
+  const manifest = readJson<Record<string, unknown>>(path.join(ROOT, 'task.json'));
+  const problems = validateTaskManifest(manifest);
+  if (problems.length > 0) fail(`task.json is invalid:\n  ${problems.join('\n  ')}`);
+
+  fs.rmSync(STAGE, { recursive: true, force: true });
+  const taskDir = path.join(STAGE, TASK_FOLDER);
+  fs.mkdirSync(taskDir, { recursive: true });
+  fs.mkdirSync(path.join(STAGE, 'images'), { recursive: true });
+
+  const bundlePath = path.join(taskDir, 'index.js');
+  bundleTask(bundlePath);
+  const stamped = { ...manifest, version: { Major: major, Minor: minor, Patch: patch } };
+  delete stamped.$schema;
+  fs.writeFileSync(path.join(taskDir, 'task.json'), `${JSON.stringify(stamped, null, 2)}\n`);
+  fs.copyFileSync(path.join(ROOT, 'images', 'icon.png'), path.join(taskDir, 'icon.png'));
+  const staged = validateTaskManifest(stamped, taskDir);
+  if (staged.length > 0) fail(`staged task.json is invalid:\n  ${staged.join('\n  ')}`);
+
+  const extension = readJson<Record<string, unknown>>(path.join(ROOT, 'vss-extension.json'));
+  extension.version = pkg.version;
+  fs.writeFileSync(path.join(STAGE, 'vss-extension.json'), `${JSON.stringify(extension, null, 2)}\n`);
+  fs.copyFileSync(path.join(ROOT, 'overview.md'), path.join(STAGE, 'overview.md'));
+  fs.copyFileSync(path.join(ROOT, 'images', 'icon.png'), path.join(STAGE, 'images', 'icon.png'));
+
+  const vsixPath = path.join(ROOT, 'dist', `${String(extension.id)}-${pkg.version}.vsix`);
+  if (options.vsix !== false) {
+    fs.rmSync(vsixPath, { force: true });
+    const tfx = require.resolve('tfx-cli/_build/tfx-cli.js');
+    const args = ['extension', 'create', '--root', STAGE, '--manifest-globs', 'vss-extension.json'];
+    args.push('--output-path', vsixPath, '--no-prompt', '--no-color');
+    const run = spawnSync(process.execPath, [tfx, ...args], { encoding: 'utf8' });
+    const output = `${run.stdout}${run.stderr}`;
+    // tfx exits 0 on task.json warnings; any warning about our task is a failure here.
+    if (run.status !== 0 || /warning/i.test(output) || !fs.existsSync(vsixPath)) {
+      fail(`tfx extension create failed (exit ${run.status}):\n${output}`);
+    }
+  }
+  return { stageDir: STAGE, taskDir, bundlePath, vsixPath };
+}
+
+if (require.main === module) {
+  try {
+    const result = packageExtension();
+    const size = fs.statSync(result.vsixPath).size;
+    process.stdout.write(`Wrote ${path.relative(ROOT, result.vsixPath)} (${(size / 1024).toFixed(0)} KiB)\n`);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
