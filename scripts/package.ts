@@ -65,7 +65,7 @@ export function packageExtension(options: { vsix?: boolean } = {}): PackageResul
 
   const bundlePath = path.join(taskDir, 'index.js');
   bundleTask(bundlePath);
-  const stamped = { ...manifest, version: { Major: major, Minor: minor, Patch: patch } };
+  const stamped: Record<string, unknown> = { ...manifest, version: { Major: major, Minor: minor, Patch: patch } };
   delete stamped.$schema;
   fs.writeFileSync(path.join(taskDir, 'task.json'), `${JSON.stringify(stamped, null, 2)}\n`);
   fs.copyFileSync(path.join(ROOT, 'images', 'icon.png'), path.join(taskDir, 'icon.png'));
