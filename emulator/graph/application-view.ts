@@ -1,0 +1,109 @@
+import type { EmulatorContext } from '../context';
+import type { Application } from '../state/model';
+
+/** Properties of `microsoft.graph.application` the emulator serves, in Graph's default order. */
+export const APPLICATION_PROPERTIES = [
+  'id',
+  'deletedDateTime',
+  'appId',
+  'createdDateTime',
+  'description',
+  'displayName',
+  'signInAudience',
+  'tags',
+  'keyCredentials',
+  'passwordCredentials',
+] as const;
+
+const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+/**
+ * A password credential as Graph returns it on reads: `secretText` is always null; only
+ * addPassword's response carries it (GRAPHDOCS `resources/passwordcredential.md`).
+ */
+export function passwordView(p: Application['passwordCredentials'][number]): Record<string, unknown> {
+  return {
+    customKeyIdentifier: null,
+    displayName: p.displayName,
+    endDateTime: iso(p.endDateTime),
+    hint: p.hint,
+    keyId: p.keyId,
+    secretText: null,
+    startDateTime: iso(p.startDateTime),
+  };
+}
+
+async function keyView(ctx: EmulatorContext, app: Application, k: Application['keyCredentials'][number]) {
+  const material = await ctx.certificates.material(app, k);
+  return {
+    customKeyIdentifier: Buffer.from(material.thumbprintSha1, 'hex').toString('base64'),
+    displayName: k.displayName,
+    endDateTime: iso(k.endDateTime),
+    key: null,
+    keyId: k.keyId,
+    startDateTime: iso(k.startDateTime),
+    type: 'AsymmetricX509Cert',
+    usage: 'Verify',
+  };
+}
+
+/** An application with only the selected properties (all of them when `select` is null). */
+export async function applicationView(
+  ctx: EmulatorContext,
+  app: Application,
+  select: readonly string[] | null,
+): Promise<Record<string, unknown>> {
+  const wanted = select ?? APPLICATION_PROPERTIES;
+  const view: Record<string, unknown> = {};
+  for (const property of wanted) {
+    switch (property) {
+      case 'id':
+        view['id'] = app.objectId;
+        break;
+      case 'deletedDateTime':
+        view['deletedDateTime'] = null;
+        break;
+      case 'appId':
+        view['appId'] = app.appId;
+        break;
+      case 'createdDateTime':
+        view['createdDateTime'] = iso(app.createdDateTime);
+        break;
+      case 'description':
+        view['description'] = null;
+        break;
+      case 'displayName':
+        view['displayName'] = app.displayName;
+        break;
+      case 'signInAudience':
+        view['signInAudience'] = 'AzureADMyOrg';
+        break;
+      case 'tags':
+        view['tags'] = [];
+        break;
+      case 'keyCredentials':
+        view['keyCredentials'] = await Promise.all(app.keyCredentials.map((k) => keyView(ctx, app, k)));
+        break;
+      case 'passwordCredentials':
+        view['passwordCredentials'] = app.passwordCredentials.map(passwordView);
+        break;
+    }
+  }
+  return view;
+}
+
+/** Canonical spelling of selected properties; the first unknown one is reported. */
+export function normalizeSelect(select: readonly string[] | null): {
+  select: string[] | null;
+  unknown?: string;
+} {
+  if (select === null) return { select: null };
+  const known = new Map(APPLICATION_PROPERTIES.map((p) => [p.toLowerCase(), p as string]));
+  const result: string[] = [];
+  for (const name of select) {
+    const canonical = known.get(name.toLowerCase());
+    if (!canonical) return { select: null, unknown: name };
+    if (!result.includes(canonical)) result.push(canonical);
+  }
+  return { select: result };
+}

@@ -1,0 +1,152 @@
+import type { EmulatorContext } from '../context';
+import { json, type Reply, type RequestContext } from '../http/types';
+import type { Application } from '../state/model';
+import { allowed, authenticate, authorizeApplication, forbidden, type GraphCaller, mayEver } from './access';
+import { applicationView, normalizeSelect } from './application-view';
+import { graphError, graphIdHeaders } from './errors';
+import { decodeSkipToken, encodeSkipToken, parseApplicationFilter, parseSelect } from './odata';
+
+const MAX_TOP = 999;
+const DEFAULT_TOP = 100;
+
+function selectOrError(ctx: EmulatorContext, req: RequestContext): { select: string[] | null } | Reply {
+  const { select, unknown } = normalizeSelect(parseSelect(req.query.get('$select')));
+  if (unknown !== undefined) {
+    return graphError(
+      req,
+      ctx.clock,
+      400,
+      'Request_BadRequest',
+      `Could not find a property named '${unknown}' on type 'microsoft.graph.application'.`,
+    );
+  }
+  return { select };
+}
+
+/**
+ * `$select=keyCredentials` is limited to 150 requests per minute per tenant
+ * (GRAPHDOCS `application-get.md`, `application-list.md`).
+ */
+function keyCredentialThrottle(
+  ctx: EmulatorContext,
+  req: RequestContext,
+  caller: GraphCaller,
+  select: string[] | null,
+): Reply | null {
+  if (!select?.includes('keyCredentials')) return null;
+  const throttled = ctx.throttles.keyCredentialRead(caller.tenantId);
+  if (!throttled) return null;
+  return graphError(
+    req,
+    ctx.clock,
+    429,
+    'TooManyRequests',
+    'Too many requests selecting keyCredentials. Retry later.',
+    {
+      'retry-after': String(Math.max(1, Math.ceil(throttled.retryAfterMs / 1000))),
+      'x-ms-throttle-scope': `Tenant/Read/${caller.appId}/${caller.tenantId}`,
+      'x-ms-throttle-information': 'KeyCredentialsSelectLimitExceeded',
+    },
+  );
+}
+
+function context(ctx: EmulatorContext, select: string[] | null, entity: boolean): string {
+  const props = select ? `(${select.join(',')})` : '';
+  return `${ctx.urls.graph}/v1.0/$metadata#applications${props}${entity ? '/$entity' : ''}`;
+}
+
+/** `GET /applications/{id}` and `GET /applications(appId='…')`. */
+export async function getApplication(ctx: EmulatorContext, req: RequestContext): Promise<Reply> {
+  const caller = authenticate(ctx, req);
+  if ('status' in caller) return caller;
+  const parsed = selectOrError(ctx, req);
+  if ('status' in parsed) return parsed;
+  const found = authorizeApplication(ctx, req, 'read', (caller) =>
+    keyCredentialThrottle(ctx, req, caller, parsed.select),
+  );
+  if ('status' in found) return found;
+  const body = {
+    '@odata.context': context(ctx, parsed.select, true),
+    ...(await applicationView(ctx, found.app, parsed.select)),
+  };
+  return json(200, body, graphIdHeaders(req));
+}
+
+function candidates(ctx: EmulatorContext, caller: GraphCaller): readonly Application[] {
+  // With only Application.ReadWrite.OwnedBy the caller lists the apps it owns (GRAPHDOCS permissions).
+  const broad = caller.roles.has('Application.Read.All') || caller.roles.has('Application.ReadWrite.All');
+  return broad
+    ? ctx.store.applicationsInTenant(caller.tenantId)
+    : ctx.store.applicationsOwnedBy(caller.appId);
+}
+
+/** `GET /applications` with `$filter`, `$select`, `$top` and `$skiptoken` paging. */
+export async function listApplications(ctx: EmulatorContext, req: RequestContext): Promise<Reply> {
+  const caller = authenticate(ctx, req);
+  if ('status' in caller) return caller;
+  const parsed = selectOrError(ctx, req);
+  if ('status' in parsed) return parsed;
+  const throttled = keyCredentialThrottle(ctx, req, caller, parsed.select);
+  if (throttled) return throttled;
+  if (!mayEver(caller, 'read')) return forbidden(ctx, req);
+  const topText = req.query.get('$top');
+  const top = topText === null ? DEFAULT_TOP : Number(topText);
+  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
+    return graphError(
+      req,
+      ctx.clock,
+      400,
+      'Request_BadRequest',
+      `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`,
+    );
+  }
+  const skipToken = req.query.get('$skiptoken');
+  const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
+  if (offset === null) return graphError(req, ctx.clock, 400, 'Request_BadRequest', 'Invalid $skiptoken.');
+  const filter = parseApplicationFilter(req.query.get('$filter'));
+  if (filter.kind === 'unsupported') {
+    return graphError(
+      req,
+      ctx.clock,
+      400,
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified: '${filter.clause}'.`,
+    );
+  }
+  const visible = (app: Application) =>
+    app.tenantId.toLowerCase() === caller.tenantId.toLowerCase() && allowed(caller, app, 'read');
+  let matching: readonly Application[];
+  if (filter.kind === 'in' && filter.property !== 'displayName') {
+    // Indexed lookups: a rotator filters by appId in batches; never scan the tenant for that.
+    const lookup =
+      filter.property === 'appId' ? ctx.store.applicationByAppId : ctx.store.applicationByObjectId;
+    matching = filter.values
+      .map((v) => lookup.call(ctx.store, v))
+      .filter((a): a is Application => a !== undefined && visible(a));
+  } else {
+    const all = candidates(ctx, caller);
+    matching =
+      filter.kind === 'none'
+        ? all.filter(visible)
+        : all.filter(
+            (a) =>
+              visible(a) &&
+              (filter.kind === 'startswith'
+                ? a.displayName.toLowerCase().startsWith(filter.prefix.toLowerCase())
+                : filter.values.some((v) => v.toLowerCase() === a.displayName.toLowerCase())),
+          );
+  }
+  const page = matching.slice(offset, offset + top);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(ctx, parsed.select, false),
+    value: await Promise.all(page.map((app) => applicationView(ctx, app, parsed.select))),
+  };
+  if (offset + top < matching.length) {
+    const next = new URLSearchParams();
+    for (const [key, value] of req.query) if (key !== '$skiptoken') next.set(key, value);
+    next.set('$top', String(top));
+    next.set('$skiptoken', encodeSkipToken(offset + top));
+    body['@odata.nextLink'] = `${ctx.urls.graph}/v1.0/applications?${next.toString()}`;
+  }
+  return json(200, body, graphIdHeaders(req));
+}

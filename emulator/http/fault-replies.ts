@@ -1,0 +1,117 @@
+import type { FaultRule } from '../faults';
+import { type Outcome, RESET, type Reply, type RequestContext, type ServiceDefinition } from './types';
+
+/** Graph's text for `Directory_ConcurrencyViolation` (seen in the wild as 409 and 503). */
+const CONCURRENCY_MESSAGE =
+  'Error due to concurrent requests being made to the tenant. Please wait briefly and retry.';
+
+const STATUS_CODES: Readonly<Record<number, string>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
+
+function retryHeaders(rule: FaultRule): Record<string, string> {
+  if (rule.omitRetryAfter) return {};
+  if (rule.retryAfterMs !== undefined) {
+    const ms = String(Math.round(rule.retryAfterMs));
+    return { 'retry-after-ms': ms, 'x-ms-retry-after-ms': ms };
+  }
+  return { 'retry-after': String(rule.retryAfterSeconds ?? 1) };
+}
+
+function withHeaders(reply: Reply, headers: Readonly<Record<string, string>>): Reply {
+  return { ...reply, headers: { ...reply.headers, ...headers } };
+}
+
+function htmlPage(status: number): string {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><h1>${title}</h1><p>The service is temporarily unable to process your request.</p></body></html>\n`;
+}
+
+function truncated(performed: Reply | null): Reply {
+  const full =
+    performed?.json !== undefined
+      ? JSON.stringify(performed.json)
+      : '{"count":1,"value":[{"id":"00000000-0000';
+  return {
+    status: performed?.status ?? 200,
+    headers: performed?.headers ?? {},
+    text: full.slice(0, Math.max(1, Math.floor(full.length / 2))),
+    contentType: 'application/json; charset=utf-8',
+  };
+}
+
+/** An endpointproxy answer that is HTTP 200 yet failed, as the real service reports failures. */
+function proxyError(message: string): Reply {
+  return {
+    status: 200,
+    json: {
+      result: null,
+      statusCode: 'internalServerError',
+      errorMessage: message,
+      activityId: '00000000-0000-0000-0000-000000000000',
+    },
+  };
+}
+
+/**
+ * The response a fault produces, shaped like the service's own errors. `performed` is the real
+ * reply when the rule is `afterEffect` (the operation already happened).
+ */
+export function faultOutcome(
+  rule: FaultRule,
+  service: ServiceDefinition,
+  ctx: RequestContext,
+  performed: Reply | null,
+): Outcome {
+  const error = (status: number, code: string, message: string) => service.error(ctx, status, code, message);
+  switch (rule.kind) {
+    case 'reset':
+      return RESET;
+    case 'throttle':
+      return withHeaders(
+        error(429, 'TooManyRequests', rule.message ?? 'Too many requests. Retry later.'),
+        retryHeaders(rule),
+      );
+    case 'unavailable':
+      return withHeaders(
+        error(
+          rule.status ?? 503,
+          'ServiceUnavailable',
+          rule.message ?? 'The service is temporarily unavailable.',
+        ),
+        retryHeaders(rule),
+      );
+    case 'concurrency':
+      return error(rule.status ?? 409, 'Directory_ConcurrencyViolation', rule.message ?? CONCURRENCY_MESSAGE);
+    case 'status': {
+      const status = rule.status ?? 500;
+      return error(
+        status,
+        STATUS_CODES[status] ?? 'Error',
+        rule.message ?? `Injected fault: HTTP ${status}.`,
+      );
+    }
+    case 'malformed': {
+      if (rule.malformed === 'truncated-json') return truncated(performed);
+      if (rule.malformed === 'html') {
+        const status = rule.status ?? 502;
+        return { status, text: htmlPage(status), contentType: 'text/html; charset=utf-8' };
+      }
+      const message = rule.message ?? 'An internal error occurred.';
+      if (ctx.operation === 'devops.endpointproxy.execute') return proxyError(message);
+      return { ...error(500, 'InternalServerError', message), status: 200 };
+    }
+    case 'delay':
+      return performed ?? error(500, 'InternalServerError', 'A delay rule cannot decide a response.');
+  }
+}

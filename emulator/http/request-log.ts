@@ -1,0 +1,97 @@
+import type { ServiceName } from './types';
+
+/** One request as the emulator saw it. Never holds bodies, tokens or secret query values. */
+export interface LoggedRequest {
+  readonly seq: number;
+  /** Emulator time the request arrived (ISO-8601). */
+  readonly time: string;
+  readonly service: ServiceName;
+  readonly operation: string;
+  readonly method: string;
+  /** Path and query; values of query parameters not known to be harmless read `***`. */
+  readonly path: string;
+  /** HTTP status; 0 when the connection was reset. */
+  readonly status: number;
+  /** Identity id (devops), client_id (entra) or calling appId (graph); null when unknown. */
+  readonly caller: string | null;
+  readonly write: boolean;
+  /** The fault kind injected into this request, if any. */
+  readonly fault?: string;
+  /** For a request inside a Graph `$batch`: the `seq` of the batch. */
+  readonly batchSeq?: number;
+}
+
+/** A log entry being written. */
+export interface LogSlot {
+  done: boolean;
+  entry: LoggedRequest;
+}
+
+/** Query parameters whose values are identifiers or paging, never credentials. */
+const SAFE_QUERY = new Set(
+  [
+    'api-version',
+    '$top',
+    '$skip',
+    '$select',
+    '$filter',
+    '$skiptoken',
+    'continuationtoken',
+    'statefilter',
+    'type',
+    'authschemes',
+    'endpointids',
+    'endpointnames',
+    'owner',
+    'includefailed',
+    'includedetails',
+    'actionfilter',
+    'operation',
+    'endpointid',
+    'serviceconnectionid',
+    'client-request-id',
+  ].map((k) => k.toLowerCase()),
+);
+
+/** The path with only harmless query values kept. */
+export function redactedPath(path: string, query: URLSearchParams): string {
+  const parts: string[] = [];
+  for (const [key, value] of query) {
+    parts.push(`${key}=${SAFE_QUERY.has(key.toLowerCase()) ? value : '***'}`);
+  }
+  return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
+}
+
+/** The request log, in arrival order (`seq`); entries appear once their response is decided. */
+export class RequestLog {
+  private slots: LogSlot[] = [];
+  private nextSeq = 1;
+
+  /** Reserves a sequence number at arrival; `finish` completes the entry. */
+  begin(start: Pick<LoggedRequest, 'time' | 'service' | 'method' | 'path'>): LogSlot {
+    const slot: LogSlot = {
+      done: false,
+      entry: { seq: this.nextSeq++, operation: '', status: 0, caller: null, write: false, ...start },
+    };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  finish(
+    slot: LogSlot,
+    result: Pick<LoggedRequest, 'operation' | 'status' | 'caller' | 'write'> & Partial<LoggedRequest>,
+  ): void {
+    slot.entry = { ...slot.entry, ...result };
+    slot.done = true;
+  }
+
+  /** Completed entries, oldest first. */
+  entries(): LoggedRequest[] {
+    return this.slots.filter((s) => s.done).map((s) => ({ ...s.entry }));
+  }
+
+  /** Forgets completed entries (requests still in flight are kept). */
+  clear(): void {
+    this.slots = this.slots.filter((s) => !s.done);
+  }
+}

@@ -1,0 +1,123 @@
+import type {
+  ConnectionRole,
+  GraphPermission,
+  IdentityDescription,
+  ProjectStateName,
+} from './org-description';
+
+/** A client secret of an app. `secretText` never leaves the emulator except as documented. */
+export interface PasswordCredential {
+  readonly keyId: string;
+  readonly displayName: string | null;
+  readonly startDateTime: Date;
+  readonly endDateTime: Date;
+  readonly secretText: string;
+  readonly hint: string;
+  /** Before this instant token requests with the secret fail as if it were wrong (propagation). */
+  readonly usableFrom: Date;
+}
+
+/** A certificate credential of an app; its certificate is generated on first use. */
+export interface KeyCredential {
+  readonly keyId: string;
+  readonly displayName: string | null;
+  readonly startDateTime: Date;
+  readonly endDateTime: Date;
+}
+
+/** A federated identity credential. */
+export interface FederatedCredential {
+  readonly id: string;
+  readonly name: string;
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+  readonly description: string | null;
+}
+
+/** An app registration with its service principal and credentials. */
+export interface Application {
+  readonly appId: string;
+  readonly objectId: string;
+  readonly tenantId: string;
+  readonly displayName: string;
+  readonly createdDateTime: Date;
+  readonly servicePrincipal: { readonly objectId: string; readonly accountEnabled: boolean } | null;
+  readonly owners: readonly string[];
+  readonly graphPermissions: ReadonlySet<GraphPermission>;
+  readonly passwordCredentials: PasswordCredential[];
+  readonly keyCredentials: KeyCredential[];
+  readonly federatedIdentityCredentials: FederatedCredential[];
+}
+
+/** An Azure DevOps project. */
+export interface Project {
+  readonly id: string;
+  readonly name: string;
+  readonly state: ProjectStateName;
+  readonly description: string | null;
+  readonly visibility: 'private' | 'public';
+  readonly lastUpdateTime: Date;
+}
+
+/** A caller of Azure DevOps. */
+export interface Identity {
+  readonly id: string;
+  readonly displayName: string;
+  readonly kind: IdentityDescription['kind'];
+  readonly accessToken: string | null;
+  readonly pat: string | null;
+  readonly appId: string | null;
+  readonly defaultRole: ConnectionRole;
+}
+
+/** A stored confidential parameter: a literal value, or a seeded certificate (PEM made on demand). */
+export type StoredSecret =
+  | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'keyCredential'; readonly appId: string; readonly keyId: string };
+
+/** A connection's place in one project. */
+export interface ProjectReference {
+  readonly projectId: string;
+  name: string;
+  description: string;
+}
+
+/** A service connection as the server stores it (secrets apart from the other parameters). */
+export interface ServiceConnection {
+  readonly id: string;
+  name: string;
+  readonly type: string;
+  url: string;
+  description: string;
+  owner: string;
+  scheme: string;
+  /** Non-confidential authorization parameters. */
+  parameters: Record<string, string>;
+  /** Confidential parameters by canonical key (see `CONFIDENTIAL_KEYS`). */
+  confidential: Map<string, StoredSecret>;
+  data: Record<string, string>;
+  /** First entry: the project the connection was created in. */
+  projectReferences: ProjectReference[];
+  isReady: boolean;
+  operationStatus: { state: string; statusMessage: string };
+  isDisabled: boolean;
+  /** Roles by lower-cased identity id. */
+  readonly roles: ReadonlyMap<string, ConnectionRole>;
+  readonly createdBy: string | null;
+  readonly creationDate: Date;
+  modificationDate: Date;
+}
+
+/** Ranks roles so "at least User" is a comparison. */
+export const ROLE_RANK: Readonly<Record<ConnectionRole, number>> = {
+  None: 0,
+  Reader: 1,
+  User: 2,
+  Administrator: 3,
+};
+
+/** The role an identity has on a connection. */
+export function roleOf(identity: Identity, connection: ServiceConnection): ConnectionRole {
+  return connection.roles.get(identity.id.toLowerCase()) ?? identity.defaultRole;
+}
