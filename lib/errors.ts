@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'rotation.race_lost'
   | 'rotation.proof_failed'
   | 'rotation.aborted'
+  | 'rotation.connection_changed'
   | 'internal';
 
 /** Services the library talks to; used in errors, limits and logs. */

@@ -48,3 +48,13 @@ export type ApplicationLookup =
   | { kind: 'found'; app: ApplicationInfo }
   | { kind: 'not_found' }
   | { kind: 'forbidden'; message: string };
+
+/** A federated identity credential of an application (azure-apis.md §2.4). */
+export interface FederatedCredentialInfo {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}

@@ -1,0 +1,132 @@
+/**
+ * Proves a freshly minted client secret (spec §5.1 step 2): a client-credentials token with the new
+ * secret, against the connection's tenant.
+ *
+ * A new secret takes seconds to propagate; until then Entra answers AADSTS7000215 "invalid secret"
+ * (observed 4–18 s; azure-apis.md §2.2). So 7000215 is retried with backoff for up to a budget
+ * (default 120 s), as are throttling and transient failures. Answers that cannot improve by
+ * waiting fail at once with their `auth.*` code: 7000222 expired, 700016 app not found, 7000112
+ * app disabled. Running out of budget fails with `rotation.proof_failed`. Every attempt uses a
+ * fresh msal client (see {@link ./msal-acquire}).
+ */
+import type { Clock } from '../clock';
+import { hasCode, RotatorError } from '../errors';
+import { type Limiter, unlimited } from '../http/limiter';
+import { backoff, DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from '../http/retry-policy';
+import { type Logger, silentLogger } from '../logger';
+import type { CredentialProver } from '../rotation/ports';
+import { acquireTokenOnce } from './msal-acquire';
+
+/** Options of {@link MsalCredentialProver}. */
+export interface CredentialProverOptions {
+  /** Entra authority host of the connections' cloud. */
+  authorityHost: string;
+  /** Scope of the proving token, e.g. `graphScope(graphUrl)`. */
+  scope: string;
+  clock: Clock;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** @default unlimited (pass the `entra` limiter) */
+  limiter?: Limiter;
+  /**
+   * How long to keep trying a secret that is not accepted yet.
+   * @default 120000
+   */
+  budgetMs?: number;
+  /**
+   * Backoff between propagation retries: first step and upper bound (jittered).
+   * @default { baseDelayMs: 2000, maxDelayMs: 15000 }
+   */
+  propagationBackoff?: { baseDelayMs: number; maxDelayMs: number };
+  /** Overrides of the policy for throttling and transient failures. */
+  retry?: Partial<RetryOptions>;
+  /** @default 30000 */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** AADSTS answers that no amount of waiting fixes. */
+const FINAL_CODES = ['auth.secret_expired', 'auth.app_not_found', 'auth.app_disabled'] as const;
+
+/** Implements the rotation engine's {@link CredentialProver} with msal-node. */
+export class MsalCredentialProver implements CredentialProver {
+  private readonly options: CredentialProverOptions;
+  private readonly retry: Readonly<RetryOptions>;
+
+  constructor(options: CredentialProverOptions) {
+    this.options = options;
+    this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  }
+
+  async proveSecret(tenantId: string, appId: string, secret: string, signal?: AbortSignal): Promise<void> {
+    const { clock } = this.options;
+    const logger = this.options.logger ?? silentLogger;
+    const limiter = this.options.limiter ?? unlimited;
+    const budgetMs = this.options.budgetMs ?? 120_000;
+    const propagation = {
+      ...this.retry,
+      ...(this.options.propagationBackoff ?? { baseDelayMs: 2000, maxDelayMs: 15_000 }),
+    };
+    const started = clock.now();
+    let propagationAttempts = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      if (signal?.aborted) throw new RotatorError('rotation.aborted', 'proving the new secret was cancelled');
+      const result = await limiter.run(() =>
+        acquireTokenOnce({
+          tenantId,
+          clientId: appId,
+          authorityHost: this.options.authorityHost,
+          credential: { kind: 'secret', clientSecret: secret },
+          scope: this.options.scope,
+          timeoutMs: this.options.timeoutMs ?? 30_000,
+          nowMs: () => clock.now(),
+          fetch: this.options.fetch,
+          signal,
+        }),
+      );
+      if (result.ok) {
+        logger.debug(`entra.token: new secret of app ${appId} accepted after ${attempt} attempt(s)`);
+        return;
+      }
+      const error = result.error;
+      if (hasCode(error, ...FINAL_CODES)) throw error;
+      const elapsed = clock.now() - started;
+      let delayMs: number;
+      if (hasCode(error, 'auth.invalid_secret')) {
+        propagationAttempts += 1;
+        delayMs = backoff(propagationAttempts, propagation);
+      } else {
+        const decision = decideRetry(
+          { attempt, elapsedMs: elapsed, nowMs: clock.now(), outcome: result.outcome, idempotent: true },
+          { ...this.retry, maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: budgetMs },
+        );
+        if (!decision.retry) throw proofFailed(appId, tenantId, attempt, error);
+        delayMs = decision.delayMs;
+      }
+      if (elapsed + delayMs > budgetMs) throw proofFailed(appId, tenantId, attempt, error);
+      logger.debug(
+        `entra.token: new secret of app ${appId} not accepted yet (${error instanceof RotatorError ? error.code : error.name}), retrying in ${delayMs} ms`,
+      );
+      try {
+        await clock.sleep(delayMs, signal);
+      } catch (reason) {
+        throw new RotatorError('rotation.aborted', 'proving the new secret was cancelled', { cause: reason });
+      }
+    }
+  }
+}
+
+function proofFailed(appId: string, tenantId: string, attempts: number, cause: Error): RotatorError {
+  const code = cause instanceof RotatorError ? cause.code : 'internal';
+  return new RotatorError(
+    'rotation.proof_failed',
+    `The new secret of app ${appId} was not accepted by tenant ${tenantId} after ${attempts} attempt(s) (last: ${code})`,
+    {
+      cause,
+      fix:
+        code === 'auth.invalid_secret'
+          ? 'Entra ID did not accept the new secret in time; run again later (propagation can be slow) or check tenant policies on app credentials.'
+          : 'Check connectivity to the Entra authority and run again.',
+    },
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * azure-devops-node-api clients for one organization and the current token.
+ *
+ * node-api auth handlers hold a fixed token and never refresh it (azure-apis.md §5), so a new
+ * `WebApi` is built whenever the token provider hands out a different token. Each `WebApi`
+ * discovers its routes once (`OPTIONS _apis/Location`, `GET _apis/ResourceAreas`, then
+ * `OPTIONS _apis/{area}` per API client; task-ecosystem.md §8), so the API clients are kept per
+ * session. node-api's own retries stay off: the retry policy wraps every call.
+ */
+import { getBearerHandler, getPersonalAccessTokenHandler, WebApi } from 'azure-devops-node-api';
+import type { ICoreApi } from 'azure-devops-node-api/CoreApi';
+import type { IServiceEndpointApi } from 'azure-devops-node-api/ServiceEndpointApi';
+import type { TokenProvider } from '../auth/token-provider';
+
+/**
+ * How to call Azure DevOps: a personal access token, or a bearer token from a provider (the
+ * pipeline job token through `staticTokenProvider`, or an Entra token of the rotator identity for
+ * scope `499b84ac-1321-427f-aa17-267ca6975798/.default`).
+ */
+export type DevOpsAuthentication =
+  | { kind: 'pat'; token: string }
+  | { kind: 'bearer'; tokenProvider: TokenProvider; scope: string };
+
+interface Session {
+  token: string;
+  webApi: WebApi;
+  core?: Promise<ICoreApi>;
+  endpoints?: Promise<IServiceEndpointApi>;
+}
+
+/** Hands out node-api clients for the current token. */
+export class DevOpsSession {
+  private current: Session | undefined;
+
+  constructor(
+    private readonly organizationUrl: string,
+    private readonly authentication: DevOpsAuthentication,
+    /** Time allowed per request (node-api's socket timeout). */
+    private readonly timeoutMs: number,
+  ) {}
+
+  async coreApi(signal?: AbortSignal): Promise<ICoreApi> {
+    const session = await this.session(signal);
+    session.core ??= forget(session.webApi.getCoreApi(), () => {
+      delete session.core;
+    });
+    return session.core;
+  }
+
+  async serviceEndpointApi(signal?: AbortSignal): Promise<IServiceEndpointApi> {
+    const session = await this.session(signal);
+    session.endpoints ??= forget(session.webApi.getServiceEndpointApi(), () => {
+      delete session.endpoints;
+    });
+    return session.endpoints;
+  }
+
+  private async session(signal?: AbortSignal): Promise<Session> {
+    const auth = this.authentication;
+    const token = auth.kind === 'pat' ? auth.token : await auth.tokenProvider.getToken(auth.scope, signal);
+    if (this.current?.token !== token) {
+      const handler = auth.kind === 'pat' ? getPersonalAccessTokenHandler(token) : getBearerHandler(token);
+      this.current = {
+        token,
+        webApi: new WebApi(this.organizationUrl.replace(/\/+$/, ''), handler, {
+          socketTimeout: this.timeoutMs,
+          allowRetries: false,
+        }),
+      };
+    }
+    return this.current;
+  }
+}
+
+/** A failed discovery must not stay cached: the next attempt starts it again. */
+function forget<T>(promise: Promise<T>, onFailure: () => void): Promise<T> {
+  promise.catch(onFailure);
+  return promise;
+}

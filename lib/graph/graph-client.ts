@@ -1,0 +1,293 @@
+/**
+ * The Microsoft Graph adapter, bound to one tenant: application lookups (batched), service
+ * principal state, password credentials and federated credentials. Implements discovery's
+ * {@link ApplicationSource} and the rotation engine's {@link CredentialStore}. Reads go through
+ * the retry policy and the `graph` limiter; writes also through the per-tenant write pacer.
+ */
+import { graphScope } from '../auth/clouds';
+import type { TokenProvider } from '../auth/token-provider';
+import type { Clock } from '../clock';
+import type { ErrorCode, HttpError } from '../errors';
+import { JsonHttpClient } from '../http/http-client';
+import { httpErrorFor, safeCode } from '../http/http-errors';
+import type { Limiter } from '../http/limiter';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../http/retry-policy';
+import { WritePacer } from '../http/write-pacer';
+import type { ApplicationSource } from '../inventory/ports';
+import { type Logger, silentLogger } from '../logger';
+import type { CredentialStore } from '../rotation/ports';
+import { mintPassword, unreadableAnswer } from './add-password';
+import { type BatchRequest, type BatchResponse, runBatchedGets } from './graph-batch';
+import {
+  graphErrorCode,
+  parseApplication,
+  parseFederatedCredential,
+  parseNewPassword,
+  parsePasswordCredentials,
+} from './graph-parse';
+import type {
+  ApplicationLookup,
+  FederatedCredentialInfo,
+  NewPassword,
+  PasswordCredentialInfo,
+} from './types';
+
+/** Options of {@link GraphClient}. */
+export interface GraphClientOptions {
+  /** Graph origin, e.g. `https://graph.microsoft.com` (see `resolveCloud`). */
+  graphUrl: string;
+  /** The tenant the token provider signs in to; recorded on every application read. */
+  tenantId: string;
+  /** Tokens for `{graphUrl}/.default`. */
+  tokenProvider: TokenProvider;
+  clock: Clock;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** @default unlimited (pass the `graph` limiter) */
+  limiter?: Limiter;
+  /** Overrides of {@link DEFAULT_RETRY_OPTIONS}. */
+  retry?: Partial<RetryOptions>;
+  /** @default 30000 */
+  timeoutMs?: number;
+  /** Paces writes; share one between clients of the same tenant. @default a new WritePacer */
+  pacer?: WritePacer;
+  /** See `MintOptions.reconcileDelayMs`. @default 2000 */
+  reconcileDelayMs?: number;
+  /** See `MintOptions.maxMintAttempts`. @default 2 */
+  maxMintAttempts?: number;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+const APP_SELECT = 'id,appId,displayName,passwordCredentials';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What to grant when reads are refused (GRAPHDOCS `application-get.md` permissions). */
+export function readFix(appId: string): string {
+  return (
+    `Grant the rotator identity Application.Read.All, or make its service principal an owner of app ${appId} ` +
+    'and grant Application.ReadWrite.OwnedBy.'
+  );
+}
+
+/** What to grant when writes are refused (azure-apis.md §2.2, §2.6). */
+export function writeFix(app: string): string {
+  return (
+    `Make the rotator's service principal an owner of ${app} and grant it Application.ReadWrite.OwnedBy ` +
+    '(or grant Application.ReadWrite.All).'
+  );
+}
+
+/** See the file comment. */
+export class GraphClient implements ApplicationSource, CredentialStore {
+  readonly tenantId: string;
+  private readonly options: GraphClientOptions;
+  private readonly http: JsonHttpClient;
+  private readonly retry: Readonly<RetryOptions>;
+  private readonly pacer: WritePacer;
+  private readonly logger: Logger;
+
+  constructor(options: GraphClientOptions) {
+    this.options = options;
+    this.tenantId = options.tenantId;
+    this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.logger = options.logger ?? silentLogger;
+    this.pacer = options.pacer ?? new WritePacer({ clock: options.clock });
+    this.http = new JsonHttpClient({
+      service: 'graph',
+      baseUrl: `${options.graphUrl.replace(/\/+$/, '')}/v1.0`,
+      tokenProvider: options.tokenProvider,
+      scope: graphScope(options.graphUrl),
+      clock: options.clock,
+      logger: this.logger,
+      retry: this.retry,
+      serviceCodeOf: graphErrorCode,
+      ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+  }
+
+  async lookupApplications(
+    appIds: readonly string[],
+    options: { withKeyCredentials?: ReadonlySet<string>; signal?: AbortSignal } = {},
+  ): Promise<Map<string, ApplicationLookup>> {
+    const result = new Map<string, ApplicationLookup>();
+    const wantsKeys = new Set([...(options.withKeyCredentials ?? [])].map((id) => id.toLowerCase()));
+    const requests: BatchRequest[] = [];
+    const byRequest = new Map<string, string>();
+    for (const appId of new Set(appIds)) {
+      // An appId that is not a GUID cannot name an application: Graph would answer 400.
+      if (!GUID.test(appId)) {
+        result.set(appId, { kind: 'not_found' });
+        continue;
+      }
+      const select = wantsKeys.has(appId.toLowerCase()) ? `${APP_SELECT},keyCredentials` : APP_SELECT;
+      const id = String(requests.length + 1);
+      requests.push({ id, url: `/applications(appId='${appId}')?$select=${select}` });
+      byRequest.set(id, appId);
+    }
+    const answers = await runBatchedGets(requests, this.batchOptions(options.signal));
+    for (const [id, appId] of byRequest) {
+      const answer = answers.get(id);
+      if (answer?.status === 200) {
+        const app = parseApplication(answer.body, this.tenantId, wantsKeys.has(appId.toLowerCase()));
+        if (app) {
+          result.set(appId, { kind: 'found', app });
+          continue;
+        }
+      }
+      if (answer?.status === 404) result.set(appId, { kind: 'not_found' });
+      else if (answer?.status === 403 || answer?.status === 401) {
+        result.set(appId, {
+          kind: 'forbidden',
+          message: `Not allowed to read application ${appId} in tenant ${this.tenantId}. ${readFix(appId)}`,
+        });
+      } else {
+        throw this.itemError(answer, appId);
+      }
+    }
+    return result;
+  }
+
+  async servicePrincipalsEnabled(
+    appIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, boolean | null>> {
+    const result = new Map<string, boolean | null>();
+    const requests: BatchRequest[] = [];
+    const byRequest = new Map<string, string>();
+    for (const appId of new Set(appIds)) {
+      result.set(appId, null);
+      if (!GUID.test(appId)) continue;
+      const id = String(requests.length + 1);
+      requests.push({ id, url: `/servicePrincipals(appId='${appId}')?$select=id,appId,accountEnabled` });
+      byRequest.set(id, appId);
+    }
+    const answers = await runBatchedGets(requests, this.batchOptions(signal));
+    for (const [id, appId] of byRequest) {
+      const answer = answers.get(id);
+      const enabled = (answer?.body as { accountEnabled?: unknown } | undefined)?.accountEnabled;
+      // 404 (no service principal in this tenant) and unreadable answers stay null, as documented.
+      if (answer?.status === 200 && typeof enabled === 'boolean') result.set(appId, enabled);
+    }
+    return result;
+  }
+
+  async listPasswords(appObjectId: string, signal?: AbortSignal): Promise<PasswordCredentialInfo[]> {
+    const response = await this.http.request<unknown>({
+      method: 'GET',
+      path: `/applications/${encodeURIComponent(appObjectId)}?$select=id,passwordCredentials`,
+      operation: 'graph.applications.get',
+      subject: `application ${appObjectId}`,
+      fixFor: (code) => (code === 'graph.forbidden' ? readFix(appObjectId) : undefined),
+      signal,
+    });
+    return parsePasswordCredentials(response.body);
+  }
+
+  async addPassword(
+    appObjectId: string,
+    request: { displayName: string; endDateTime: string },
+  ): Promise<NewPassword> {
+    const subject = `application ${appObjectId}`;
+    return mintPassword(
+      {
+        post: async (body) => {
+          const response = await this.http.request<unknown>({
+            method: 'POST',
+            path: `/applications/${encodeURIComponent(appObjectId)}/addPassword`,
+            body: { passwordCredential: { displayName: body.displayName, endDateTime: body.endDateTime } },
+            operation: 'graph.applications.addPassword',
+            idempotent: false,
+            beforeAttempt: () => this.pacer.acquire(this.tenantId),
+            subject,
+            fixFor: (code) => this.writeFixFor(code, appObjectId),
+          });
+          const minted = parseNewPassword(response.body, body);
+          if (!minted) throw unreadableAnswer(response.status, subject);
+          return minted;
+        },
+        list: () => this.listPasswords(appObjectId),
+        remove: (keyId) => this.removePassword(appObjectId, keyId),
+      },
+      request,
+      {
+        clock: this.options.clock,
+        logger: this.logger,
+        reconcileDelayMs: this.options.reconcileDelayMs ?? 2000,
+        maxMintAttempts: this.options.maxMintAttempts ?? 2,
+        subject,
+      },
+    );
+  }
+
+  async removePassword(appObjectId: string, keyId: string): Promise<void> {
+    await this.http.request<unknown>({
+      method: 'POST',
+      path: `/applications/${encodeURIComponent(appObjectId)}/removePassword`,
+      body: { keyId },
+      operation: 'graph.applications.removePassword',
+      // Removing a key twice leaves the same state; the second answer is a 404, which is "done".
+      idempotent: true,
+      acceptStatuses: [404],
+      beforeAttempt: () => this.pacer.acquire(this.tenantId),
+      subject: `password ${keyId} of application ${appObjectId}`,
+      fixFor: (code) => this.writeFixFor(code, appObjectId),
+    });
+  }
+
+  async listFederatedCredentials(
+    appObjectId: string,
+    signal?: AbortSignal,
+  ): Promise<FederatedCredentialInfo[]> {
+    const credentials: FederatedCredentialInfo[] = [];
+    let path: string | undefined =
+      `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials`;
+    while (path) {
+      const response: { body: { value?: unknown; '@odata.nextLink'?: unknown } | undefined } =
+        await this.http.request<{ value?: unknown; '@odata.nextLink'?: unknown }>({
+          method: 'GET',
+          path,
+          operation: 'graph.fic.list',
+          subject: `application ${appObjectId}`,
+          fixFor: (code) => (code === 'graph.forbidden' ? readFix(appObjectId) : undefined),
+          signal,
+        });
+      const value = response.body?.value;
+      for (const item of Array.isArray(value) ? value : []) {
+        const credential = parseFederatedCredential(item);
+        if (credential) credentials.push(credential);
+      }
+      const next = response.body?.['@odata.nextLink'];
+      path = typeof next === 'string' && next ? next : undefined;
+    }
+    return credentials;
+  }
+
+  private writeFixFor(code: ErrorCode, appObjectId: string): string | undefined {
+    return code === 'graph.forbidden' ? writeFix(`the application with object id ${appObjectId}`) : undefined;
+  }
+
+  private batchOptions(signal: AbortSignal | undefined) {
+    return { client: this.http, clock: this.options.clock, retry: this.retry, logger: this.logger, signal };
+  }
+
+  /** A batched read that still failed after the policy gave up. */
+  private itemError(answer: BatchResponse | undefined, appId: string): HttpError {
+    const serviceCode = safeCode(graphErrorCode(answer?.body));
+    return httpErrorFor({
+      service: 'graph',
+      operation: 'graph.applications.get',
+      outcome: {
+        kind: 'status',
+        status: answer?.status ?? 503,
+        ...(answer ? { headers: answer.headers } : {}),
+        ...(serviceCode === undefined ? {} : { serviceCode }),
+      },
+      headers: answer?.headers,
+      nowMs: this.options.clock.now(),
+      subject: `application ${appId}`,
+    });
+  }
+}

@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict';
+import { staticTokenProvider } from '../../../lib/auth/token-provider';
+import { HttpError } from '../../../lib/errors';
+import { GraphClient } from '../../../lib/graph/graph-client';
+import { WritePacer } from '../../../lib/http/write-pacer';
+import { FakeClock } from '../http/fake-clock';
+import { type FakeApp, FakeGraph, GRAPH } from './fake-graph';
+
+const TENANT = 'tenant-1';
+
+function appId(n: number): string {
+  return `aaaaaaaa-0000-0000-0000-${String(n).padStart(12, '0')}`;
+}
+
+function app(n: number, passwords: FakeApp['passwordCredentials'] = []): FakeApp {
+  return {
+    id: `obj-${n}`,
+    appId: appId(n),
+    displayName: `App ${n}`,
+    passwordCredentials: passwords,
+    keyCredentials: [
+      {
+        keyId: `K-${n}`,
+        displayName: 'cert',
+        type: 'AsymmetricX509Cert',
+        usage: 'Verify',
+        endDateTime: '2027-01-01T00:00:00Z',
+      },
+    ],
+  };
+}
+
+function setup(apps: FakeApp[], sps: Record<string, boolean> = {}, pacer?: (clock: FakeClock) => WritePacer) {
+  const graph = new FakeGraph(apps, sps);
+  const clock = new FakeClock();
+  const client = new GraphClient({
+    ...(pacer ? { pacer: pacer(clock) } : {}),
+    graphUrl: GRAPH,
+    tenantId: TENANT,
+    tokenProvider: staticTokenProvider('graph-token'),
+    clock,
+    fetch: graph.fetch,
+    retry: { random: () => 0.5 },
+    reconcileDelayMs: 2000,
+  });
+  return { graph, clock, client };
+}
+
+const MARK = 'sc-rotator c0ffee00-0000-0000-0000-000000000001 2026-11-23T03:00:00.000Z';
+const REQUEST = { displayName: MARK, endDateTime: '2027-05-22T03:00:00.000Z' };
+
+describe('GraphClient.lookupApplications', () => {
+  it('batches 20 lookups per $batch request and maps every answer', async () => {
+    const apps = Array.from({ length: 45 }, (_, i) => app(i + 1));
+    const { graph, client } = setup(apps.slice(0, 44));
+    const ids = apps.map((a) => a.appId);
+    const result = await client.lookupApplications([...ids, 'not-a-guid']);
+    assert.deepEqual(graph.batchSizes, [20, 20, 5]);
+    assert.equal(result.size, 46);
+    const first = result.get(appId(1));
+    assert.ok(first?.kind === 'found');
+    assert.deepEqual(first.app, {
+      objectId: 'obj-1',
+      appId: appId(1),
+      displayName: 'App 1',
+      tenantId: TENANT,
+      passwordCredentials: [],
+    });
+    assert.deepEqual(result.get(appId(45)), { kind: 'not_found' });
+    assert.deepEqual(result.get('not-a-guid'), { kind: 'not_found' });
+  });
+
+  it('selects keyCredentials only for the apps that need them', async () => {
+    const { graph, client } = setup([app(1), app(2)]);
+    const result = await client.lookupApplications([appId(1), appId(2)], {
+      withKeyCredentials: new Set([appId(2)]),
+    });
+    const inner = graph.requests.filter((r) => r.path.startsWith('/applications('));
+    assert.deepEqual(
+      inner.map((r) => r.path),
+      [
+        `/applications(appId='${appId(1)}')?$select=id,appId,displayName,passwordCredentials`,
+        `/applications(appId='${appId(2)}')?$select=id,appId,displayName,passwordCredentials,keyCredentials`,
+      ],
+    );
+    const second = result.get(appId(2));
+    assert.ok(second?.kind === 'found');
+    assert.equal(second.app.keyCredentials?.[0]?.keyId, 'k-2');
+    const firstApp = result.get(appId(1));
+    assert.ok(firstApp?.kind === 'found' && !('keyCredentials' in firstApp.app));
+  });
+
+  it('re-batches only the throttled items after their Retry-After', async () => {
+    const { graph, clock, client } = setup([app(1), app(2), app(3)]);
+    const throttled = new Map([
+      [appId(2), 2],
+      [appId(3), 1],
+    ]);
+    graph.interceptor = (request) => {
+      for (const [id, left] of throttled) {
+        if (request.path.includes(id) && left > 0) {
+          throttled.set(id, left - 1);
+          return id === appId(2)
+            ? { status: 429, headers: { 'Retry-After': '3' }, body: { error: { code: 'TooManyRequests' } } }
+            : { status: 503, headers: { 'Retry-After': '5' }, body: {} };
+        }
+      }
+      return undefined;
+    };
+    const result = await client.lookupApplications([appId(1), appId(2), appId(3)]);
+    assert.deepEqual(graph.batchSizes, [3, 2, 1]);
+    assert.deepEqual(clock.sleeps, [5000, 3000]);
+    assert.deepEqual(
+      [...result.values()].map((r) => r.kind),
+      ['found', 'found', 'found'],
+    );
+  });
+
+  it('reports 403 per item as forbidden, with what to grant', async () => {
+    const { graph, client } = setup([app(1)]);
+    graph.interceptor = () => ({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
+    const result = await client.lookupApplications([appId(1)]);
+    assert.deepEqual(result.get(appId(1)), {
+      kind: 'forbidden',
+      message: `Not allowed to read application ${appId(1)} in tenant ${TENANT}. Grant the rotator identity Application.Read.All, or make its service principal an owner of app ${appId(1)} and grant Application.ReadWrite.OwnedBy.`,
+    });
+  });
+
+  it('fails with the item status when the policy gives up', async () => {
+    const { graph, client } = setup([app(1)]);
+    graph.interceptor = (request) =>
+      request.path.startsWith('/applications(') ? { status: 500, body: {} } : undefined;
+    const error = await client.lookupApplications([appId(1)]).catch((e) => e);
+    assert.ok(error instanceof HttpError);
+    assert.equal(error.code, 'http.unavailable');
+    assert.equal(graph.batchSizes.length, 6);
+  });
+});
+
+describe('GraphClient.servicePrincipalsEnabled', () => {
+  it('reads accountEnabled, null when there is no service principal', async () => {
+    const { client } = setup([], { [appId(1)]: true, [appId(2)]: false });
+    const result = await client.servicePrincipalsEnabled([appId(1), appId(2), appId(3)]);
+    assert.deepEqual(
+      [...result.entries()],
+      [
+        [appId(1), true],
+        [appId(2), false],
+        [appId(3), null],
+      ],
+    );
+  });
+});
+
+describe('GraphClient passwords', () => {
+  it('mints a password and returns its secret once', async () => {
+    const { graph, client } = setup([app(1)]);
+    const minted = await client.addPassword('obj-1', REQUEST);
+    assert.equal(minted.displayName, MARK);
+    assert.equal(minted.secretText, `secret-${minted.keyId}`);
+    assert.deepEqual(
+      graph.requests.map((r) => `${r.method} ${r.path}`),
+      ['POST /applications/obj-1/addPassword'],
+    );
+    assert.deepEqual(graph.requests[0]?.body, { passwordCredential: REQUEST });
+  });
+
+  it('retries a 429 refusal of addPassword (nothing was created)', async () => {
+    const { graph, clock, client } = setup([app(1)]);
+    let refusals = 1;
+    graph.interceptor = (r) =>
+      r.path.endsWith('/addPassword') && refusals-- > 0
+        ? { status: 429, headers: { 'Retry-After': '4' } }
+        : undefined;
+    await client.addPassword('obj-1', REQUEST);
+    assert.deepEqual(clock.sleeps, [4000]);
+    assert.equal(graph.apps[0]!.passwordCredentials.length, 1);
+  });
+
+  it('retries a concurrency-violation refusal whatever its status', async () => {
+    const { graph, client } = setup([app(1)]);
+    let refusals = 1;
+    graph.interceptor = (r) =>
+      r.path.endsWith('/addPassword') && refusals-- > 0
+        ? { status: 409, body: { error: { code: 'Directory_ConcurrencyViolation' } } }
+        : undefined;
+    await client.addPassword('obj-1', REQUEST);
+    assert.equal(graph.requests.filter((r) => r.path.endsWith('/addPassword')).length, 2);
+    assert.equal(graph.apps[0]!.passwordCredentials.length, 1);
+  });
+
+  it('reconciles a lost answer: removes the password it created and mints once more, leaving one', async () => {
+    const { graph, clock, client } = setup([
+      app(1, [
+        { keyId: 'other', displayName: 'someone else', startDateTime: null, endDateTime: null, hint: null },
+      ]),
+    ]);
+    let lost = 1;
+    graph.interceptor = (r) =>
+      r.path.endsWith('/addPassword') && lost-- > 0 ? 'after-effect-reset' : undefined;
+    const minted = await client.addPassword('obj-1', REQUEST);
+    assert.deepEqual(
+      graph.requests.map((r) => `${r.method} ${r.path}`),
+      [
+        'POST /applications/obj-1/addPassword',
+        'GET /applications/obj-1?$select=id,passwordCredentials',
+        'POST /applications/obj-1/removePassword',
+        'POST /applications/obj-1/addPassword',
+      ],
+    );
+    assert.deepEqual(graph.requests[2]?.body, { keyId: '00000000-0000-0000-0000-000000000001' });
+    assert.deepEqual(clock.sleeps, [2000]);
+    const ours = graph.apps[0]!.passwordCredentials.filter((p) => p.displayName === MARK);
+    assert.deepEqual(
+      ours.map((p) => p.keyId),
+      [minted.keyId],
+    );
+    assert.equal(graph.apps[0]!.passwordCredentials.length, 2);
+  });
+
+  it('mints again without removing anything when the failed request created nothing', async () => {
+    const { graph, client } = setup([app(1)]);
+    let failures = 1;
+    graph.interceptor = (r) =>
+      r.path.endsWith('/addPassword') && failures-- > 0
+        ? { status: 500, body: { error: { code: 'InternalServerError' } } }
+        : undefined;
+    await client.addPassword('obj-1', REQUEST);
+    assert.deepEqual(
+      graph.requests.map((r) => `${r.method} ${r.path}`),
+      [
+        'POST /applications/obj-1/addPassword',
+        'GET /applications/obj-1?$select=id,passwordCredentials',
+        'POST /applications/obj-1/addPassword',
+      ],
+    );
+    assert.equal(graph.apps[0]!.passwordCredentials.length, 1);
+  });
+
+  it('gives up with graph.ambiguous_write when every answer is lost, leaving no stray password', async () => {
+    const { graph, client } = setup([app(1)]);
+    graph.interceptor = (r) =>
+      r.path.endsWith('/addPassword') ? { status: 502, afterEffect: true } : undefined;
+    const error = await client.addPassword('obj-1', REQUEST).catch((e) => e);
+    assert.ok(error instanceof HttpError);
+    assert.equal(error.code, 'graph.ambiguous_write');
+    assert.equal(graph.requests.filter((r) => r.path.endsWith('/addPassword')).length, 2);
+    assert.equal(graph.requests.filter((r) => r.path.endsWith('/removePassword')).length, 2);
+    assert.deepEqual(graph.apps[0]!.passwordCredentials, []);
+  });
+
+  it('reports 403 as graph.forbidden naming the app and what to grant, without retrying', async () => {
+    const { graph, client } = setup([app(1)]);
+    graph.interceptor = () => ({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
+    const error = await client.addPassword('obj-1', REQUEST).catch((e) => e);
+    assert.equal(error.code, 'graph.forbidden');
+    assert.equal(
+      error.fix,
+      "Make the rotator's service principal an owner of the application with object id obj-1 and grant it Application.ReadWrite.OwnedBy (or grant Application.ReadWrite.All).",
+    );
+    assert.equal(graph.requests.length, 1);
+  });
+
+  it('removes a password; an already removed one counts as done', async () => {
+    const { graph, client } = setup([
+      app(1, [{ keyId: 'k1', displayName: 'x', startDateTime: null, endDateTime: null, hint: null }]),
+    ]);
+    await client.removePassword('obj-1', 'k1');
+    await client.removePassword('obj-1', 'k1');
+    assert.deepEqual(graph.apps[0]!.passwordCredentials, []);
+    assert.equal(graph.requests.length, 2);
+  });
+
+  it('lists passwords without secret text', async () => {
+    const { client } = setup([
+      app(1, [
+        {
+          keyId: 'K1',
+          displayName: 'x',
+          startDateTime: 's',
+          endDateTime: 'e',
+          hint: 'h',
+          secretText: 'nope',
+        },
+      ]),
+    ]);
+    assert.deepEqual(await client.listPasswords('obj-1'), [
+      { keyId: 'k1', displayName: 'x', startDateTime: 's', endDateTime: 'e', hint: 'h' },
+    ]);
+  });
+
+  it('paces every write through the tenant bucket', async () => {
+    const { clock, client } = setup(
+      [app(1)],
+      {},
+      (c) => new WritePacer({ capacity: 1, windowMs: 1000, clock: c }),
+    );
+    const first = await client.addPassword('obj-1', REQUEST);
+    await client.removePassword('obj-1', first.keyId);
+    assert.deepEqual(clock.sleeps, [1000]);
+  });
+
+  it('follows @odata.nextLink when listing federated credentials', async () => {
+    const { graph, client } = setup([app(1)]);
+    const list = await client.listFederatedCredentials('obj-1');
+    assert.deepEqual(
+      list.map((f) => f.subject),
+      ['sc://org/project/conn-1', 'sc://org/project/conn-2'],
+    );
+    assert.equal(graph.requests.length, 2);
+  });
+});
