@@ -49,6 +49,8 @@ export type ProblemCode =
   | 'no_password'
   | 'recorded_credential_missing'
   | 'certificate_not_readable'
+  | 'no_certificate'
+  | 'unsupported_scheme'
   | 'lookup_failed';
 
 export interface Problem {
@@ -71,6 +73,10 @@ export interface ConnectionReport {
   creationMode: 'Automatic' | 'Manual' | null;
   tenantId: string | null;
   appId: string | null;
+  /** The connection's `isReady`: false while an operation runs or after one failed. */
+  isReady: boolean;
+  /** The connection's `isDisabled`: disabled connections cannot be updated. */
+  isDisabled: boolean;
   /** The application behind the connection when it was found. */
   app: { objectId: string; displayName: string } | null;
   /** Workload identity federation and managed identity: no secret to expire. */

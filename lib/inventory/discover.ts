@@ -1,0 +1,217 @@
+/**
+ * Discovery (the read half): projects → AzureRM connections → applications → reports.
+ *
+ * Cost does not grow with connections × round-trips (spec §6): one connection list per project,
+ * run with at most `maxParallel` in flight; one application lookup per distinct appId (the adapter
+ * batches them); one service principal query for the apps found.
+ */
+import pLimit from 'p-limit';
+import type { Clock } from '../clock';
+import type { ProjectInfo, ServiceConnection } from '../devops/types';
+import { RotatorError } from '../errors';
+import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
+import { type Logger, silentLogger } from '../logger';
+import { evaluateConnection, needsApplicationLookup } from './evaluate';
+import { matchesAnyName, type NameFilter } from './name-filter';
+import type { ApplicationSource, ConnectionSource } from './ports';
+import { type ProjectFilter, selectProjects } from './project-filter';
+import { applicationKey, type Inventory, type Thresholds } from './types';
+
+/** Where discovery is, for progress reporting (`##vso[task.setprogress]`). */
+export interface DiscoveryProgress {
+  phase: 'projects' | 'connections' | 'applications';
+  done: number;
+  total: number;
+}
+
+/** What {@link discover} needs. */
+export interface DiscoverOptions {
+  /** The organization URL, copied into the inventory. */
+  organizationUrl: string;
+  connectionSource: ConnectionSource;
+  /** Bound to the rotator's tenant. */
+  applicationSource: ApplicationSource;
+  /** Parsed `projects` input. */
+  projects: ProjectFilter;
+  /** Parsed `connections` input. */
+  connections: NameFilter;
+  thresholds: Thresholds;
+  /** The tenant the rotator signs in to; connections of other tenants are reported, not read. */
+  rotatorTenantId: string;
+  clock: Clock;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** Connection lists in flight at once. @default 8 */
+  maxParallel?: number;
+  signal?: AbortSignal;
+  /** Called as each phase advances. */
+  onProgress?: (progress: DiscoveryProgress) => void;
+}
+
+/**
+ * Finds and evaluates the AzureRM connections in scope.
+ *
+ * @throws RotatorError `config.invalid_input` naming every requested project that does not exist,
+ *   before any connection is listed. A failed connection list fails discovery (the error says
+ *   which request failed; the log names the project): a partial inventory would silently leave
+ *   connections unwatched.
+ */
+export async function discover(options: DiscoverOptions): Promise<Inventory> {
+  const log = options.logger ?? silentLogger;
+  const { signal } = options;
+  const progress = (phase: DiscoveryProgress['phase'], done: number, total: number) =>
+    options.onProgress?.({ phase, done, total });
+  const nowMs = options.clock.now();
+
+  progress('projects', 0, 1);
+  const all = await options.connectionSource.listProjects(signal);
+  progress('projects', 1, 1);
+  const { selected, unknown } = selectProjects(all, options.projects);
+  if (unknown.length > 0) {
+    throw new RotatorError(
+      'config.invalid_input',
+      `The "projects" input names ${unknown.length === 1 ? 'a project' : 'projects'} not found in ${options.organizationUrl}: ${unknown.map((n) => `"${n}"`).join(', ')}.`,
+      {
+        fix: 'Check the spelling (case does not matter), or use "*" for every project; the identity calling Azure DevOps must be able to see the project.',
+      },
+    );
+  }
+  log.info(`Listing AzureRM service connections in ${selected.length} project(s).`);
+
+  const lists = await listConnections(options, selected, log, (done) =>
+    progress('connections', done, selected.length),
+  );
+  const inScope = mergeById(lists).filter((c) =>
+    matchesAnyName(options.connections, [c.name, ...c.projects.map((p) => p.connectionName)]),
+  );
+  log.info(`${inScope.length} AzureRM service connection(s) in scope.`);
+
+  const { lookups, enabled } = await readApplications(options, inScope, log, progress);
+  const applications: Record<string, ApplicationInfo> = {};
+  for (const lookup of lookups.values()) {
+    if (lookup.kind === 'found') {
+      applications[applicationKey(options.rotatorTenantId, lookup.app.appId)] = lookup.app;
+    }
+  }
+  const connections = inScope
+    .map((c) => {
+      const appId = c.appId?.toLowerCase();
+      const lookup = appId === undefined ? undefined : lookups.get(appId);
+      const spEnabled = appId === undefined ? undefined : enabled.get(appId);
+      return evaluateConnection(c, lookup, spEnabled, options.thresholds, options.rotatorTenantId, nowMs);
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+
+  return {
+    organizationUrl: options.organizationUrl,
+    evaluatedAt: new Date(nowMs).toISOString(),
+    thresholds: options.thresholds,
+    projects: selected,
+    connections,
+    applications,
+  };
+}
+
+async function listConnections(
+  options: DiscoverOptions,
+  projects: readonly ProjectInfo[],
+  log: Logger,
+  onDone: (done: number) => void,
+): Promise<ServiceConnection[][]> {
+  const limit = pLimit(Math.max(1, options.maxParallel ?? 8));
+  let done = 0;
+  onDone(0);
+  try {
+    return await Promise.all(
+      projects.map((project) =>
+        limit(async () => {
+          options.signal?.throwIfAborted();
+          try {
+            const list = await options.connectionSource.listAzureRmConnections(project, options.signal);
+            done += 1;
+            onDone(done);
+            return list;
+          } catch (error) {
+            log.error(`Listing the service connections of project "${project.name}" failed.`);
+            throw error;
+          }
+        }),
+      ),
+    );
+  } finally {
+    limit.clearQueue();
+  }
+}
+
+/** One entry per connection id, with every project reference seen; AzureRM only. */
+function mergeById(lists: readonly ServiceConnection[][]): ServiceConnection[] {
+  const byId = new Map<string, ServiceConnection>();
+  for (const connection of lists.flat()) {
+    if (connection.type.toLowerCase() !== 'azurerm') continue;
+    const key = connection.id.toLowerCase();
+    const seen = byId.get(key);
+    if (!seen) {
+      byId.set(key, { ...connection, projects: [...connection.projects] });
+      continue;
+    }
+    for (const ref of connection.projects) {
+      if (!seen.projects.some((p) => p.projectId.toLowerCase() === ref.projectId.toLowerCase())) {
+        seen.projects.push(ref);
+      }
+    }
+  }
+  return [...byId.values()];
+}
+
+async function readApplications(
+  options: DiscoverOptions,
+  connections: readonly ServiceConnection[],
+  log: Logger,
+  progress: (phase: 'applications', done: number, total: number) => void,
+): Promise<{ lookups: Map<string, ApplicationLookup>; enabled: Map<string, boolean | null> }> {
+  const appIds = new Set<string>();
+  const withKeyCredentials = new Set<string>();
+  for (const c of connections) {
+    if (c.appId === null || !needsApplicationLookup(c, options.rotatorTenantId)) continue;
+    const appId = c.appId.toLowerCase();
+    appIds.add(appId);
+    if (c.authenticationType === 'spnCertificate') withKeyCredentials.add(appId);
+  }
+  const ids = [...appIds];
+  progress('applications', 0, ids.length);
+  if (ids.length === 0) return { lookups: new Map(), enabled: new Map() };
+
+  let lookups = new Map<string, ApplicationLookup>();
+  try {
+    const read = await options.applicationSource.lookupApplications(ids, {
+      withKeyCredentials,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    lookups = lowerKeys(read);
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    // Every connection behind these apps is reported `lookup_failed`; the others still are evaluated.
+    log.warn(`Looking up ${ids.length} application(s) in Microsoft Graph failed: ${describe(error)}`);
+  }
+  const found = ids.filter((id) => lookups.get(id)?.kind === 'found');
+  let enabled = new Map<string, boolean | null>();
+  if (found.length > 0) {
+    try {
+      enabled = lowerKeys(await options.applicationSource.servicePrincipalsEnabled(found, options.signal));
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      log.warn(`Reading the service principals of ${found.length} application(s) failed: ${describe(error)}`);
+    }
+  }
+  progress('applications', ids.length, ids.length);
+  return { lookups, enabled };
+}
+
+function lowerKeys<V>(map: Map<string, V>): Map<string, V> {
+  return new Map([...map].map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RotatorError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,221 @@
+/**
+ * The planner: what must happen next to each connection, as data (STYLE: decisions are data).
+ * `plan(inventory, policy, now)` is pure and its result serialisable, so a dry run prints it and
+ * tests check it as a table.
+ *
+ * Safety rules the plan never breaks:
+ * - only passwords whose marker names this very connection id are ever planned for removal (apps
+ *   are shared by several connections and other consumers);
+ * - the password the connection's record names is never planned for removal;
+ * - passwords are removed only when a record tells what is in use. Without a record (never
+ *   rotated, or the record trailer was edited out of the description) one of our passwords might
+ *   be the one in use, so none is removed: when we do find our passwords for a connection without
+ *   a record, it is rotated (`record_missing`) to establish a record, and the older passwords are
+ *   retired as superseded after the grace period. The spec calls those orphans; removing them
+ *   right away could revoke a secret in use.
+ */
+import { MS_PER_HOUR } from '../clock';
+import type { PasswordCredentialInfo } from '../graph/types';
+import { parseTime } from '../inventory/expiry';
+import { applicationKey, type ConnectionReport, type Inventory } from '../inventory/types';
+import { parseMarker } from './marker';
+import type { RotationPolicy } from './policy';
+import { type SkipReason, skipReason } from './skip-reasons';
+
+/** Why a connection is rotated. */
+export type RotateReason =
+  /** The secret in use has expired. */
+  | 'expired'
+  /** The secret in use expires within `rotateWithinDays`. */
+  | 'expiring'
+  /** Our record names a password that is no longer on the app. */
+  | 'recorded_credential_missing'
+  /** The app has no password the connection could be using. */
+  | 'no_password'
+  /** We minted passwords for this connection but it carries no record: establish one. */
+  | 'record_missing';
+
+/** What the executor does with a connection. */
+export type PlanAction = 'rotate' | 'cleanup' | 'skip' | 'nothing';
+
+/** The plan for one connection. */
+export interface PlanEntry {
+  connectionId: string;
+  connectionName: string;
+  /** The project the executor reads and updates the connection through (its first reference). */
+  projectId: string | null;
+  tenantId: string | null;
+  appId: string | null;
+  /** The application's object id, for Graph writes. */
+  appObjectId: string | null;
+  action: PlanAction;
+  /** Set when `action` is `rotate`. */
+  rotate: { reason: RotateReason; message: string } | null;
+  /** The switching PUT makes this Automatic connection Manual (policy `takeOver`). */
+  takeOver: boolean;
+  /** keyIds of our passwords for this connection superseded at least `revokeAfterHours` ago. */
+  retire: string[];
+  /** keyIds of our passwords for this connection minted after its record and older than the guard. */
+  removeOrphans: string[];
+  /** Set when `action` is `skip`: nothing is changed, not even cleaned up. */
+  skip: SkipReason | null;
+}
+
+/** The plan of one run. Plain data: a dry run's output. */
+export interface Plan {
+  /** ISO-8601 UTC "now" the plan was made for. */
+  createdAt: string;
+  policy: RotationPolicy;
+  /** One entry per connection of the inventory, in its order. */
+  entries: PlanEntry[];
+}
+
+/**
+ * Plans a run. Per connection, in this order:
+ *
+ * 1. `skip` (no work at all) when it cannot or must not be changed: secretless; not evaluated
+ *    (app not found or not readable, other tenant, disabled service principal, ...); certificate
+ *    (not supported yet); disabled or not ready; Automatic under policy `report`.
+ * 2. `rotate` when due: expired, recorded credential missing, no password, or `daysLeft` ≤
+ *    `rotateWithinDays`; also `record_missing` (see the file comment). `takeOver` for Automatic
+ *    connections under policy `takeOver`.
+ * 3. `retire`: our passwords for it minted before the record's `installedAt`, once `now −
+ *    installedAt` ≥ `revokeAfterHours`.
+ * 4. `removeOrphans`: our passwords for it minted at or after the record's `installedAt` (leftovers
+ *    of a crashed run that never switched), but only once older than `orphanMinAgeMinutes`. This
+ *    age guard is our addition to the spec: a younger one may belong to a run in progress right
+ *    now, and removing it would break that run's switch.
+ * 5. `cleanup` when not due but 3 or 4 found work; else `nothing`.
+ */
+export function plan(inventory: Inventory, policy: RotationPolicy, nowMs: number): Plan {
+  return {
+    createdAt: new Date(nowMs).toISOString(),
+    policy: { ...policy },
+    entries: inventory.connections.map((report) => planConnection(inventory, report, policy, nowMs)),
+  };
+}
+
+function planConnection(
+  inventory: Inventory,
+  report: ConnectionReport,
+  policy: RotationPolicy,
+  nowMs: number,
+): PlanEntry {
+  const entry: PlanEntry = {
+    connectionId: report.id,
+    connectionName: report.name,
+    projectId: report.projects[0]?.projectId ?? null,
+    tenantId: report.tenantId,
+    appId: report.appId,
+    appObjectId: report.app?.objectId ?? null,
+    action: 'nothing',
+    rotate: null,
+    takeOver: false,
+    retire: [],
+    removeOrphans: [],
+    skip: null,
+  };
+  const due = dueReason(report, policy);
+  const skip = whySkip(report, policy, due !== null);
+  if (skip || !entry.projectId || !entry.appObjectId || !report.tenantId || !report.appId) {
+    return { ...entry, action: 'skip', skip: skip ?? skipReason('not_evaluated', report, due !== null) };
+  }
+
+  const app = inventory.applications[applicationKey(report.tenantId, report.appId)];
+  const ours = ourPasswords(report.id, app?.passwordCredentials ?? []);
+  const { retire, removeOrphans } = classify(report, ours, policy, nowMs);
+  const reason =
+    due ??
+    (report.record === null && ours.some((p) => nowMs - p.mintedMs >= policy.orphanMinAgeMinutes * 60_000)
+      ? 'record_missing'
+      : null);
+  const action = reason ? 'rotate' : retire.length + removeOrphans.length > 0 ? 'cleanup' : 'nothing';
+  return {
+    ...entry,
+    action,
+    rotate: reason ? { reason, message: rotateMessage(reason, report) } : null,
+    takeOver: reason !== null && report.creationMode === 'Automatic',
+    retire,
+    removeOrphans,
+  };
+}
+
+function dueReason(report: ConnectionReport, policy: RotationPolicy): RotateReason | null {
+  const code = report.problem?.code;
+  if (code === 'recorded_credential_missing' || code === 'no_password') return code;
+  if (report.status === 'expired') return 'expired';
+  if (report.daysLeft !== null && report.daysLeft <= policy.rotateWithinDays) return 'expiring';
+  return null;
+}
+
+function whySkip(report: ConnectionReport, policy: RotationPolicy, due: boolean): SkipReason | null {
+  if (report.secretless) return skipReason('secretless', report, due);
+  const problem = report.problem;
+  if (problem && problem.code !== 'no_password' && problem.code !== 'recorded_credential_missing') {
+    const { code, message, fix, actionRequired } = problem;
+    return { code, message, fix, actionRequired };
+  }
+  if (report.status === 'unknown') return skipReason('not_evaluated', report, due);
+  if (report.authenticationType === 'spnCertificate') return skipReason('certificate', report, due);
+  if (report.isDisabled) return skipReason('connection_disabled', report, due);
+  if (!report.isReady) return skipReason('connection_not_ready', report, due);
+  if (report.creationMode === 'Automatic' && policy.automaticConnections !== 'takeOver') {
+    return skipReason('automatic_report', report, due);
+  }
+  return null;
+}
+
+interface OurPassword {
+  keyId: string;
+  mintedMs: number;
+}
+
+/** Passwords whose marker names exactly this connection. Nothing else is ever removed. */
+function ourPasswords(connectionId: string, passwords: readonly PasswordCredentialInfo[]): OurPassword[] {
+  const id = connectionId.toLowerCase();
+  const ours: OurPassword[] = [];
+  for (const p of passwords) {
+    const marker = parseMarker(p.displayName);
+    const mintedMs = parseTime(marker?.mintedAt);
+    if (marker?.connectionId === id && mintedMs !== null) ours.push({ keyId: p.keyId, mintedMs });
+  }
+  return ours;
+}
+
+function classify(
+  report: ConnectionReport,
+  ours: readonly OurPassword[],
+  policy: RotationPolicy,
+  nowMs: number,
+): { retire: string[]; removeOrphans: string[] } {
+  const retire: string[] = [];
+  const removeOrphans: string[] = [];
+  const record = report.record;
+  const installedMs = parseTime(record?.installedAt);
+  if (!record || installedMs === null) return { retire, removeOrphans };
+  const graceOver = nowMs - installedMs >= policy.revokeAfterHours * MS_PER_HOUR;
+  for (const p of ours) {
+    if (p.keyId.toLowerCase() === record.keyId.toLowerCase()) continue;
+    if (p.mintedMs < installedMs) {
+      if (graceOver) retire.push(p.keyId);
+    } else if (nowMs - p.mintedMs >= policy.orphanMinAgeMinutes * 60_000) {
+      removeOrphans.push(p.keyId);
+    }
+  }
+  return { retire, removeOrphans };
+}
+
+function rotateMessage(reason: RotateReason, report: ConnectionReport): string {
+  switch (reason) {
+    case 'expired':
+      return `The secret in use expired at ${report.expiresAt ?? 'an unknown time'}.`;
+    case 'expiring':
+      return `The secret in use expires in ${report.daysLeft} day(s), at ${report.expiresAt}.`;
+    case 'recorded_credential_missing':
+      return `The recorded secret (keyId ${report.record?.keyId}) is no longer on the application.`;
+    case 'no_password':
+      return 'The application has no secret the connection could be using.';
+    case 'record_missing':
+      return 'Secrets minted by this product exist for the connection but it carries no record of the one in use; rotating establishes one.';
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The rotation protocol for one connection (spec §5.1): mint → prove the credential → prove the
+ * connection → switch (the commit point) → confirm → retire.
+ *
+ * Before the commit point every failure removes the password just minted, so the connection
+ * keeps its old, working secret. After it nothing is undone: the connection uses the new secret,
+ * old ones stay until a later run retires them. When the PUT's outcome is ambiguous (no answer,
+ * 5xx), the connection is read back to see whether our record landed before deciding.
+ */
+import { MS_PER_DAY } from '../clock';
+import type { EndpointDocument } from '../devops/types';
+import { RotatorError } from '../errors';
+import { logRemoval, removePlanned } from './cleanup';
+import { formatMarker } from './marker';
+import type { PlanEntry } from './planner';
+import { parseRecord } from './record';
+import {
+  abortedIssue,
+  emptyResult,
+  type Issue,
+  type RotationResult,
+  type RotationStep,
+  toIssue,
+} from './results';
+import { type RunContext, type StepLog, Stopped } from './run-context';
+import { buildSwitchDocument } from './switch-document';
+import { assertStillAsPlanned, mayHaveLanded } from './switch-guards';
+
+/** Whether the switching PUT took effect. */
+type Commit = 'no' | 'maybe' | 'yes';
+
+interface Target {
+  projectId: string;
+  appObjectId: string;
+  tenantId: string;
+  appId: string;
+}
+
+/** Rotates the connection of a `rotate` entry. Never rejects except with {@link Stopped}. */
+export async function rotateConnection(
+  entry: PlanEntry,
+  ctx: RunContext,
+  steps: StepLog,
+): Promise<RotationResult> {
+  const { projectId, appObjectId, tenantId, appId } = entry;
+  if (!projectId || !appObjectId || !tenantId || !appId) {
+    const issue = toIssue(
+      new RotatorError('internal', 'The plan entry names no project, app or tenant.'),
+      [],
+    );
+    return { ...emptyResult(entry, 'failed'), error: issue };
+  }
+  return new Rotation(entry, { projectId, appObjectId, tenantId, appId }, ctx, steps).run();
+}
+
+class Rotation {
+  private readonly result: RotationResult;
+  private step: RotationStep = 'mint';
+  private secret = '';
+  private commit: Commit = 'no';
+
+  constructor(
+    private readonly entry: PlanEntry,
+    private readonly target: Target,
+    private readonly ctx: RunContext,
+    private readonly steps: StepLog,
+  ) {
+    this.result = emptyResult(entry, 'failed');
+  }
+
+  async run(): Promise<RotationResult> {
+    try {
+      await this.mint();
+      this.steps.checkpoint('mint');
+      await this.proveCredential();
+      this.steps.checkpoint('prove_credential');
+      const proposed = await this.proveConnection();
+      this.steps.checkpoint('prove_connection');
+      await this.switchTo(proposed);
+      this.steps.checkpoint('switch');
+      const confirmed = await this.confirm();
+      this.steps.checkpoint('confirm');
+      if (!confirmed) return this.result;
+      this.step = 'retire';
+      this.result.action = 'rotated';
+      this.result.tookOver = this.entry.takeOver;
+      const removal = await removePlanned(
+        this.entry,
+        this.target.appObjectId,
+        [this.result.newKeyId!],
+        this.ctx,
+      );
+      this.result.removedKeyIds.push(...removal.removed);
+      this.result.error = removal.issue;
+      logRemoval(removal, this.steps);
+      this.steps.checkpoint('retire');
+      return this.result;
+    } catch (error) {
+      // `await`, not a bare return: `finally` must not forget the secret before `fail` redacts with it.
+      return error instanceof Stopped ? this.stopped(error) : await this.fail(error);
+    } finally {
+      this.secret = '';
+    }
+  }
+
+  /** Step 1: a new password, its secret masked before anything else sees it. */
+  private async mint(): Promise<void> {
+    this.step = 'mint';
+    const nowMs = this.ctx.clock.now();
+    const endDateTime = new Date(nowMs + this.ctx.policy.secretLifetimeDays * MS_PER_DAY).toISOString();
+    const minted = await this.ctx.credentials.addPassword(this.target.appObjectId, {
+      displayName: formatMarker(this.entry.connectionId, nowMs),
+      endDateTime,
+    });
+    this.result.newKeyId = minted.keyId;
+    this.result.newExpiresAt = minted.endDateTime || endDateTime;
+    this.ctx.mask(minted.secretText);
+    this.secret = minted.secretText;
+    this.steps.succeeded('mint', `Added password ${minted.keyId}, valid until ${this.result.newExpiresAt}.`);
+  }
+
+  /** Step 2: a token can be acquired with the new secret (the prover waits out propagation). */
+  private async proveCredential(): Promise<void> {
+    this.step = 'prove_credential';
+    await this.ctx.prover.proveSecret(this.target.tenantId, this.target.appId, this.secret, this.ctx.signal);
+    this.steps.succeeded('prove_credential', `Password ${this.result.newKeyId} signs in.`);
+  }
+
+  /** Step 3: the connection as it is now, unchanged in what matters, passes TestConnection with the new secret. */
+  private async proveConnection(): Promise<EndpointDocument> {
+    this.step = 'prove_connection';
+    const current = await this.read();
+    assertStillAsPlanned(current, this.entry);
+    const proposed = buildSwitchDocument(current, {
+      secret: this.secret,
+      record: { keyId: this.result.newKeyId!, installedAt: new Date(this.ctx.clock.now()).toISOString() },
+      takeOver: this.entry.takeOver,
+    });
+    await this.testConnection(proposed);
+    this.steps.succeeded('prove_connection', 'TestConnection passed with the new secret.');
+    return proposed;
+  }
+
+  /** Step 4, the commit point: one PUT with the new secret and its record. */
+  private async switchTo(proposed: EndpointDocument): Promise<void> {
+    this.step = 'switch';
+    this.commit = 'maybe';
+    try {
+      await this.ctx.connections.update(proposed);
+      this.commit = 'yes';
+    } catch (error) {
+      if (!mayHaveLanded(error)) {
+        this.commit = 'no';
+        throw error;
+      }
+      this.ctx.logger.warn(
+        `"${this.entry.connectionName}": the switch got no clear answer; reading the connection back.`,
+      );
+      this.commit = await this.landed();
+      if (this.commit !== 'yes') throw error;
+    }
+    const takeOver = this.entry.takeOver ? ' and made it Manual' : '';
+    this.steps.succeeded('switch', `Installed password ${this.result.newKeyId} with its record${takeOver}.`);
+  }
+
+  /** After an ambiguous PUT: did our record land? Read twice, the second time after a pause. */
+  private async landed(): Promise<Commit> {
+    try {
+      for (const wait of [0, this.ctx.ambiguousRecheckMs]) {
+        if (wait > 0) await this.ctx.clock.sleep(wait, this.ctx.signal);
+        const doc = await this.read();
+        if (parseRecord(doc?.description)?.keyId === this.result.newKeyId?.toLowerCase()) return 'yes';
+      }
+      return 'no';
+    } catch {
+      return 'maybe';
+    }
+  }
+
+  /** Step 5: our record is there and the stored connection works. False when a race was lost. */
+  private async confirm(): Promise<boolean> {
+    this.step = 'confirm';
+    const stored = await this.read();
+    if (!stored)
+      throw new RotatorError('devops.not_found', 'The connection disappeared right after the switch.');
+    const record = parseRecord(stored.description);
+    const ours = this.result.newKeyId!.toLowerCase();
+    if (record && record.keyId !== ours) {
+      await this.loseRace(record.keyId);
+      return false;
+    }
+    if (!record) {
+      throw new RotatorError(
+        'rotation.connection_changed',
+        'The rotation record is gone from the description right after the switch (edited concurrently?), so nothing says which secret is in use.',
+        { fix: 'Check the connection; the next run establishes a record again.' },
+      );
+    }
+    if (stored.isReady === false) {
+      throw new RotatorError('devops.failed', 'The connection is not ready after the switch.', {
+        fix: 'Open the connection in Azure DevOps and check its state.',
+      });
+    }
+    await this.testConnection();
+    this.steps.succeeded(
+      'confirm',
+      `The connection carries record ${ours}, is ready and passes TestConnection.`,
+    );
+    return true;
+  }
+
+  private read(): Promise<EndpointDocument | null> {
+    return this.ctx.connections.get(this.target.projectId, this.entry.connectionId);
+  }
+
+  /** TestConnection with `proposed` details (the new secret) or, without, the stored ones. */
+  private async testConnection(proposed?: EndpointDocument): Promise<void> {
+    const test = await this.ctx.connections.test(this.target.projectId, this.entry.connectionId, proposed);
+    if (test.ok) return;
+    const which = proposed ? 'with the new secret' : 'of the stored connection';
+    throw new RotatorError(
+      'devops.test_connection_failed',
+      `TestConnection ${which} answered ${test.statusCode}${test.message ? `: ${test.message}` : ''}.`,
+      {
+        fix: "Check that the app's service principal still holds a role on the connection's scope (subscription, management group).",
+      },
+    );
+  }
+
+  /** Another run switched the connection after us: remove our password only, never theirs. */
+  private async loseRace(theirs: string): Promise<void> {
+    const ours = this.result.newKeyId!;
+    const message = `Another rotation switched the connection to password ${theirs} at the same time.`;
+    this.steps.failed('confirm', message);
+    let note = `Our new password ${ours} was removed; theirs is kept.`;
+    try {
+      await this.ctx.credentials.removePassword(this.target.appObjectId, ours);
+      this.result.removedKeyIds.push(ours);
+      this.steps.succeeded('compensate', `Removed our password ${ours}.`);
+    } catch (error) {
+      const why = toIssue(error, [this.secret]).message;
+      this.steps.failed('compensate', why);
+      note = `Removing our new password ${ours} failed (${why}); a later run removes it.`;
+    }
+    this.result.action = 'race_lost';
+    this.result.error = {
+      code: 'rotation.race_lost',
+      message: `${message} ${note}`,
+      fix: 'Nothing to do; avoid running two rotations of the same connection at once.',
+    };
+  }
+
+  /** Stopped at a step boundary: like a crash, nothing is undone. */
+  private stopped(stop: Stopped): RotationResult {
+    const keyId = this.result.newKeyId;
+    const left =
+      keyId && this.commit !== 'yes' && !this.result.removedKeyIds.includes(keyId)
+        ? ` The new password ${keyId} may be unused; a later run removes it once no record names it.`
+        : '';
+    return {
+      ...this.result,
+      tookOver: this.commit === 'yes' && this.entry.takeOver,
+      error: abortedIssue(stop, left),
+    };
+  }
+
+  private async fail(error: unknown): Promise<RotationResult> {
+    const issue = toIssue(error, [this.secret], `${STEP_LABEL[this.step]} failed: `);
+    this.steps.failed(this.step, issue.message);
+    const keyId = this.result.newKeyId;
+    let note = '';
+    if (keyId && this.commit === 'no') {
+      note = await this.compensate(keyId);
+    } else if (keyId && this.commit === 'maybe') {
+      note = ` Whether the connection now uses the new password ${keyId} is unknown, so it is kept; the next run removes it if no record names it.`;
+    } else if (keyId) {
+      note = ` The connection uses the new password ${keyId}; older passwords were kept.`;
+    }
+    return {
+      ...this.result,
+      tookOver: this.commit === 'yes' && this.entry.takeOver,
+      error: withNote(issue, note),
+    };
+  }
+
+  /** Removes the password just minted; the connection still holds its old secret. */
+  private async compensate(keyId: string): Promise<string> {
+    try {
+      await this.ctx.credentials.removePassword(this.target.appObjectId, keyId);
+      this.result.removedKeyIds.push(keyId);
+      this.steps.succeeded(
+        'compensate',
+        `Removed the new password ${keyId}; the connection keeps its secret.`,
+      );
+      return ` The new password ${keyId} was removed; the connection keeps its previous secret.`;
+    } catch (error) {
+      const why = toIssue(error, [this.secret]).message;
+      this.steps.failed('compensate', why);
+      return ` Removing the new password ${keyId} failed too (${why}); the connection keeps its previous secret and a later run removes the unused password.`;
+    }
+  }
+}
+
+const STEP_LABEL: Record<RotationStep, string> = {
+  mint: 'Minting a new password',
+  prove_credential: 'Proving the new password',
+  prove_connection: 'Testing the connection with the new password',
+  switch: 'Switching the connection to the new password',
+  confirm: 'Confirming the switch',
+  inspect: 'Reading the connection',
+  retire: 'Removing superseded passwords',
+  compensate: 'Removing the new password',
+};
+
+function withNote(issue: Issue, note: string): Issue {
+  return note ? { ...issue, message: issue.message + note } : issue;
+}

@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import type { ProjectInfo, ServiceConnection } from '../../../lib/devops/types';
+import { hasCode } from '../../../lib/errors';
+import type { ApplicationLookup } from '../../../lib/graph/types';
+import { type DiscoverOptions, type DiscoveryProgress, discover } from '../../../lib/inventory/discover';
+import { parseNameFilter } from '../../../lib/inventory/name-filter';
+import type { ApplicationSource, ConnectionSource } from '../../../lib/inventory/ports';
+import { app, connection, days, NOW, OTHER_TENANT, password, TENANT, THRESHOLDS, uuid } from './builders';
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const project = (n: number, name: string): ProjectInfo => ({ id: uuid(n, 'bbbbbbbb'), name });
+const ref = (p: ProjectInfo, connectionName: string) => ({
+  projectId: p.id,
+  projectName: p.name,
+  connectionName,
+});
+
+class Source implements ConnectionSource {
+  readonly calls: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(
+    readonly projects: ProjectInfo[],
+    readonly byProject: Record<string, ServiceConnection[]> = {},
+  ) {}
+  async listProjects(): Promise<ProjectInfo[]> {
+    this.calls.push('listProjects');
+    return this.projects;
+  }
+  async listAzureRmConnections(p: ProjectInfo): Promise<ServiceConnection[]> {
+    this.calls.push(`list ${p.name}`);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await tick();
+    await tick();
+    this.inFlight -= 1;
+    return this.byProject[p.name] ?? [];
+  }
+}
+
+class Apps implements ApplicationSource {
+  readonly lookups: Array<{ appIds: readonly string[]; withKeyCredentials: string[] }> = [];
+  readonly spQueries: Array<readonly string[]> = [];
+  fail = false;
+  constructor(
+    readonly found: Record<string, ApplicationLookup> = {},
+    readonly enabled: Record<string, boolean> = {},
+  ) {}
+  async lookupApplications(
+    appIds: readonly string[],
+    options?: { withKeyCredentials?: ReadonlySet<string> },
+  ): Promise<Map<string, ApplicationLookup>> {
+    this.lookups.push({ appIds, withKeyCredentials: [...(options?.withKeyCredentials ?? [])] });
+    if (this.fail) throw new Error('Graph is down');
+    return new Map(appIds.map((id) => [id, this.found[id] ?? { kind: 'not_found' }]));
+  }
+  async servicePrincipalsEnabled(appIds: readonly string[]): Promise<Map<string, boolean | null>> {
+    this.spQueries.push(appIds);
+    return new Map(appIds.map((id) => [id, this.enabled[id] ?? null]));
+  }
+}
+
+function options(source: Source, apps: Apps, overrides: Partial<DiscoverOptions> = {}): DiscoverOptions {
+  const names = parseNameFilter('*');
+  assert.ok(names.ok);
+  return {
+    organizationUrl: 'https://dev.azure.com/fabrikam',
+    connectionSource: source,
+    applicationSource: apps,
+    projects: { all: true },
+    connections: names.filter,
+    thresholds: THRESHOLDS,
+    rotatorTenantId: TENANT,
+    clock: { now: () => NOW, sleep: async () => {} },
+    ...overrides,
+  };
+}
+
+const ALPHA = project(1, 'Alpha');
+const BETA = project(2, 'Beta');
+const APP_ID = uuid(200, 'cccccccc');
+const FOUND: ApplicationLookup = { kind: 'found', app: app([password(uuid(1, 'eeeeeeee'), NOW + days(20))]) };
+
+describe('discover', () => {
+  it('names every unknown project before listing any connection', async () => {
+    const source = new Source([ALPHA, BETA]);
+    await assert.rejects(
+      discover(options(source, new Apps(), { projects: { all: false, names: ['alpha', 'Gamma', 'Delta'] } })),
+      (error: unknown) =>
+        hasCode(error, 'config.invalid_input') &&
+        error.message ===
+          'The "projects" input names projects not found in https://dev.azure.com/fabrikam: "Gamma", "Delta".',
+    );
+    assert.deepEqual(source.calls, ['listProjects']);
+  });
+
+  it('lists each selected project once, at most maxParallel at a time', async () => {
+    const projects = [1, 2, 3, 4, 5, 6, 7].map((n) => project(n, `P${n}`));
+    const source = new Source(projects);
+    await discover(options(source, new Apps(), { maxParallel: 2 }));
+    assert.equal(source.maxInFlight, 2);
+    assert.deepEqual(source.calls.slice(1).sort(), projects.map((p) => `list ${p.name}`).sort());
+  });
+
+  it('keeps one report per connection id with every project reference, sorted by name', async () => {
+    const shared = connection({ id: uuid(100), name: 'shared', projects: [ref(ALPHA, 'shared')] });
+    const sharedInBeta = { ...shared, name: 'shared-b', projects: [ref(BETA, 'shared-b')] };
+    const other = connection({ id: uuid(101), name: 'Another', projects: [ref(BETA, 'Another')] });
+    const source = new Source([ALPHA, BETA], { Alpha: [shared], Beta: [sharedInBeta, other] });
+    const inventory = await discover(options(source, new Apps({ [APP_ID]: FOUND })));
+    assert.deepEqual(
+      inventory.connections.map((c) => [c.name, c.projects.map((p) => p.connectionName)]),
+      [
+        ['Another', ['Another']],
+        ['shared', ['shared', 'shared-b']],
+      ],
+    );
+  });
+
+  it('keeps a connection when any of its per-project names matches the filter', async () => {
+    const shared = connection({
+      id: uuid(100),
+      name: 'alpha-name',
+      projects: [ref(ALPHA, 'alpha-name'), ref(BETA, 'prod-x')],
+    });
+    const source = new Source([ALPHA], { Alpha: [shared] });
+    const names = parseNameFilter('prod-*');
+    assert.ok(names.ok);
+    const inventory = await discover(
+      options(source, new Apps({ [APP_ID]: FOUND }), { connections: names.filter }),
+    );
+    assert.deepEqual(
+      inventory.connections.map((c) => c.id),
+      [uuid(100)],
+    );
+  });
+
+  it('does not count connections that are not AzureRM', async () => {
+    const generic = connection({ id: uuid(102), name: 'generic', type: 'Generic' });
+    const source = new Source([ALPHA], { Alpha: [generic] });
+    const inventory = await discover(options(source, new Apps()));
+    assert.deepEqual(inventory.connections, []);
+  });
+
+  it('looks each app up once, certificates only where a certificate connection needs them', async () => {
+    const certAppId = uuid(201, 'cccccccc');
+    const source = new Source([ALPHA, BETA], {
+      Alpha: [
+        connection({ id: uuid(100), name: 'a' }),
+        connection({ id: uuid(101), name: 'b', appId: APP_ID.toUpperCase() }),
+      ],
+      Beta: [
+        connection({ id: uuid(103), name: 'cert', appId: certAppId, authenticationType: 'spnCertificate' }),
+        connection({
+          id: uuid(104),
+          name: 'wif',
+          scheme: 'WorkloadIdentityFederation',
+          appId: uuid(202, 'cccccccc'),
+        }),
+        connection({
+          id: uuid(105),
+          name: 'elsewhere',
+          tenantId: OTHER_TENANT,
+          appId: uuid(203, 'cccccccc'),
+        }),
+      ],
+    });
+    const apps = new Apps({ [APP_ID]: FOUND });
+    const inventory = await discover(options(source, apps));
+    assert.deepEqual(apps.lookups, [{ appIds: [APP_ID, certAppId], withKeyCredentials: [certAppId] }]);
+    assert.deepEqual(apps.spQueries, [[APP_ID]]);
+    assert.deepEqual(
+      inventory.connections.map((c) => [c.name, c.status, c.problem?.code ?? null]),
+      [
+        ['a', 'warning', null],
+        ['b', 'warning', null],
+        ['cert', 'unknown', 'app_not_found'],
+        ['elsewhere', 'unknown', 'other_tenant'],
+        ['wif', 'ok', null],
+      ],
+    );
+    assert.deepEqual(Object.keys(inventory.applications), [`${TENANT}/${APP_ID}`]);
+  });
+
+  it('flags a disabled service principal', async () => {
+    const source = new Source([ALPHA], { Alpha: [connection()] });
+    const inventory = await discover(options(source, new Apps({ [APP_ID]: FOUND }, { [APP_ID]: false })));
+    assert.equal(inventory.connections[0]?.problem?.code, 'service_principal_disabled');
+  });
+
+  it('reports lookup_failed for every connection behind a failed Graph lookup and evaluates the rest', async () => {
+    const source = new Source([ALPHA], {
+      Alpha: [
+        connection({ id: uuid(100), name: 'a' }),
+        connection({ id: uuid(104), name: 'wif', scheme: 'WorkloadIdentityFederation' }),
+      ],
+    });
+    const apps = new Apps();
+    apps.fail = true;
+    const warnings: string[] = [];
+    const inventory = await discover(
+      options(source, apps, { logger: { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} } }),
+    );
+    assert.deepEqual(
+      inventory.connections.map((c) => [c.name, c.problem?.code ?? null]),
+      [
+        ['a', 'lookup_failed'],
+        ['wif', null],
+      ],
+    );
+    assert.deepEqual(warnings, ['Looking up 1 application(s) in Microsoft Graph failed: Graph is down']);
+  });
+
+  it('reports progress phase by phase', async () => {
+    const source = new Source([ALPHA, BETA], { Alpha: [connection()] });
+    const progress: DiscoveryProgress[] = [];
+    await discover(
+      options(source, new Apps({ [APP_ID]: FOUND }), { onProgress: (p) => progress.push(p), maxParallel: 1 }),
+    );
+    assert.deepEqual(progress, [
+      { phase: 'projects', done: 0, total: 1 },
+      { phase: 'projects', done: 1, total: 1 },
+      { phase: 'connections', done: 0, total: 2 },
+      { phase: 'connections', done: 1, total: 2 },
+      { phase: 'connections', done: 2, total: 2 },
+      { phase: 'applications', done: 0, total: 1 },
+      { phase: 'applications', done: 1, total: 1 },
+    ]);
+  });
+
+  it('fails when a project cannot be listed', async () => {
+    const source = new Source([ALPHA, BETA]);
+    source.listAzureRmConnections = async (p) => {
+      if (p.name === 'Beta') throw new Error('403 on Beta');
+      return [];
+    };
+    await assert.rejects(discover(options(source, new Apps())), /403 on Beta/);
+  });
+});
