@@ -14,7 +14,7 @@ import { buildSync } from 'esbuild';
 import { validateTaskManifest } from './task-manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const STAGE = path.join(ROOT, 'dist', 'extension');
+const DEFAULT_STAGE = path.join(ROOT, 'dist', 'extension');
 const TASK_FOLDER = path.join('tasks', 'ServiceConnectionRotatorV1');
 
 /** Paths of what a packaging run produced. */
@@ -51,7 +51,11 @@ export function bundleTask(outFile: string): void {
 }
 
 /** Stages the extension and, unless `vsix` is false, runs tfx to write the .vsix. */
-export function packageExtension(options: { vsix?: boolean } = {}): PackageResult {
+export function packageExtension(
+  options: { vsix?: boolean; stageDir?: string; outDir?: string } = {},
+): PackageResult {
+  // Tests stage into their own folder so that a test run and `npm run package` never collide.
+  const STAGE = options.stageDir ?? DEFAULT_STAGE;
   const pkg = readJson<{ version: string }>(path.join(ROOT, 'package.json'));
   const [major, minor, patch] = pkg.version.split('.').map(Number);
   const manifest = readJson<Record<string, unknown>>(path.join(ROOT, 'task.json'));
@@ -65,7 +69,10 @@ export function packageExtension(options: { vsix?: boolean } = {}): PackageResul
 
   const bundlePath = path.join(taskDir, 'index.js');
   bundleTask(bundlePath);
-  const stamped: Record<string, unknown> = { ...manifest, version: { Major: major, Minor: minor, Patch: patch } };
+  const stamped: Record<string, unknown> = {
+    ...manifest,
+    version: { Major: major, Minor: minor, Patch: patch },
+  };
   delete stamped.$schema;
   fs.writeFileSync(path.join(taskDir, 'task.json'), `${JSON.stringify(stamped, null, 2)}\n`);
   fs.copyFileSync(path.join(ROOT, 'images', 'icon.png'), path.join(taskDir, 'icon.png'));
@@ -78,7 +85,10 @@ export function packageExtension(options: { vsix?: boolean } = {}): PackageResul
   fs.copyFileSync(path.join(ROOT, 'overview.md'), path.join(STAGE, 'overview.md'));
   fs.copyFileSync(path.join(ROOT, 'images', 'icon.png'), path.join(STAGE, 'images', 'icon.png'));
 
-  const vsixPath = path.join(ROOT, 'dist', `${String(extension.id)}-${pkg.version}.vsix`);
+  const vsixPath = path.join(
+    options.outDir ?? path.join(ROOT, 'dist'),
+    `${String(extension.id)}-${pkg.version}.vsix`,
+  );
   if (options.vsix !== false) {
     fs.rmSync(vsixPath, { force: true });
     const tfx = require.resolve('tfx-cli/_build/tfx-cli.js');

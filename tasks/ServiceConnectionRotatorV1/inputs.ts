@@ -6,6 +6,8 @@
  */
 
 import { RotatorError } from '../../lib/errors';
+import { type NameFilter, parseNameFilter } from '../../lib/inventory/name-filter';
+import { type ProjectFilter, parseProjectFilter } from '../../lib/inventory/project-filter';
 import manifest from '../../task.json';
 
 /** Every input the task reads, as declared in task.json. */
@@ -34,9 +36,18 @@ export type InputName = (typeof INPUT_NAMES)[number];
 /** The part of azure-pipelines-task-lib that reading inputs needs; the real module satisfies it. */
 export interface InputReader {
   getInput(name: string, required?: boolean): string | undefined;
+  /** An input that holds a secret, read without task-lib's debug line that prints the value. */
+  getSecretInput(name: string): string | undefined;
   getVariable(name: string): string | undefined;
-  getEndpointAuthorizationScheme(id: string, optional: boolean): string | undefined;
-  getEndpointAuthorizationParameter(id: string, key: string, optional: boolean): string | undefined;
+  /**
+   * The endpoint's scheme and parameters. Not `getEndpointAuthorizationParameter`: task-lib
+   * debug-prints the value it returns (`auth param serviceprincipalkey = ...`) before we could
+   * register it with setSecret; this getter prints only whether the endpoint exists.
+   */
+  getEndpointAuthorization(
+    id: string,
+    optional: boolean,
+  ): { scheme: string; parameters: { [key: string]: string } } | undefined;
   getEndpointDataParameter(id: string, key: string, optional: boolean): string | undefined;
 }
 
@@ -65,10 +76,13 @@ export type DevOpsAuthentication =
 export interface TaskConfig {
   action: 'report' | 'rotate';
   organizationUrl: string;
-  /** Project names, or `*` for every project. */
-  projects: string[] | '*';
-  /** The raw `connections` text; the library parses and validates the patterns. */
-  connectionPatterns: string[];
+  /** Project names, or every project. */
+  projects: ProjectFilter;
+  /** Connection name patterns. */
+  connections: NameFilter;
+  /** The two filters as the user wrote them, for the report. */
+  projectsText: string;
+  connectionsText: string;
   warningDays: number;
   failureDays: number;
   rotateWithinDays: number;
@@ -111,8 +125,18 @@ function invalid(input: string, value: string, allowed: string): RotatorError {
  * Reads and validates every input. Throws a `config.invalid_input` RotatorError on the first
  * problem; sends no request.
  */
-export function readTaskConfig(reader: InputReader): ReadResult {
-  const secrets: string[] = [];
+export function readTaskConfig(
+  reader: InputReader,
+  register: (secret: string) => void = () => {},
+): ReadResult {
+  const found: string[] = [];
+  // Each secret is handed to `register` (setSecret) the moment it is read, before anything else.
+  const secrets = {
+    push: (value: string) => {
+      register(value);
+      found.push(value);
+    },
+  };
 
   // The agent fills task.json defaults and expands macros; outside the agent (tests, local runs)
   // we do the same from the manifest so behaviour matches.
@@ -174,19 +198,25 @@ export function readTaskConfig(reader: InputReader): ReadResult {
       "expected project names, comma or newline separated, or '*' for all",
     );
   }
-  const projects: string[] | '*' = projectList.includes('*') ? '*' : projectList;
-  if (projects === '*' && projectList.length > 1) {
+  if (projectList.includes('*') && projectList.length > 1) {
     throw invalid('projects', projectsText, "expected either '*' alone or project names, not both");
+  }
+  const parsedProjects = parseProjectFilter(projectsText);
+  if (!parsedProjects.ok) {
+    throw invalid('projects', projectsText, parsedProjects.errors.map((e) => e.message).join(' '));
   }
 
   const connectionsText = raw('connections');
-  const connectionPatterns = splitList(connectionsText);
-  if (connectionPatterns.length === 0) {
+  if (splitList(connectionsText).length === 0) {
     throw invalid(
       'connections',
       connectionsText,
       "expected names or wildcard patterns, e.g. '*' or 'prod-*'",
     );
+  }
+  const parsedConnections = parseNameFilter(connectionsText);
+  if (!parsedConnections.ok) {
+    throw invalid('connections', connectionsText, parsedConnections.errors.map((e) => e.message).join(' '));
   }
 
   const warningDays = integer('warningDays', 0, 3650);
@@ -198,6 +228,14 @@ export function readTaskConfig(reader: InputReader): ReadResult {
   );
   const rotateWithinDays = integer('rotateWithinDays', 0, 3650);
   const secretLifetimeDays = integer('secretLifetimeDays', 1, 730);
+  if (action === 'rotate' && secretLifetimeDays < rotateWithinDays + 2) {
+    // A new secret must not be due again at once, or every run would rotate it (lib policy.ts).
+    throw invalid(
+      'secretLifetimeDays',
+      String(secretLifetimeDays),
+      `expected at least rotateWithinDays + 2 (${rotateWithinDays + 2}), or every run would rotate the new secret again`,
+    );
+  }
   const revokeAfterHours = integer('revokeAfterHours', 0, 8760);
   const automaticConnections = pick('automaticConnections', ['report', 'takeOver'] as const);
   const dryRun = bool('dryRun');
@@ -230,7 +268,7 @@ export function readTaskConfig(reader: InputReader): ReadResult {
   }
 
   const jobToken =
-    reader.getEndpointAuthorizationParameter('SYSTEMVSSCONNECTION', 'AccessToken', true) ?? null;
+    parameter(reader.getEndpointAuthorization('SYSTEMVSSCONNECTION', true), 'AccessToken') || null;
   if (jobToken) secrets.push(jobToken);
 
   const authKind = pick('devOpsAuthentication', [
@@ -240,7 +278,7 @@ export function readTaskConfig(reader: InputReader): ReadResult {
   ] as const);
   let devOps: DevOpsAuthentication;
   if (authKind === 'personalAccessToken') {
-    const pat = reader.getInput('personalAccessToken', false)?.trim() ?? '';
+    const pat = reader.getSecretInput('personalAccessToken')?.trim() ?? '';
     if (pat === '') {
       throw invalid(
         'personalAccessToken',
@@ -275,8 +313,10 @@ export function readTaskConfig(reader: InputReader): ReadResult {
     config: {
       action,
       organizationUrl,
-      projects,
-      connectionPatterns,
+      projects: parsedProjects.filter,
+      connections: parsedConnections.filter,
+      projectsText,
+      connectionsText,
       warningDays,
       failureDays,
       rotateWithinDays,
@@ -292,7 +332,7 @@ export function readTaskConfig(reader: InputReader): ReadResult {
       reportPath,
       jobToken,
     },
-    secrets,
+    secrets: found,
   };
 }
 
@@ -300,11 +340,12 @@ function readRotator(
   reader: InputReader,
   id: string,
   jobToken: string | null,
-  secrets: string[],
+  secrets: { push(value: string): void },
 ): RotatorIdentity {
   if (id === '')
     throw invalid('rotatorConnection', id, 'expected an Azure Resource Manager service connection');
-  const scheme = reader.getEndpointAuthorizationScheme(id, true);
+  const auth = reader.getEndpointAuthorization(id, true);
+  const scheme = auth?.scheme;
   if (!scheme) {
     throw invalid(
       'rotatorConnection',
@@ -312,7 +353,7 @@ function readRotator(
       'expected an Azure Resource Manager service connection this pipeline is authorized to use (the agent passed none with that id)',
     );
   }
-  const param = (key: string) => reader.getEndpointAuthorizationParameter(id, key, true)?.trim() ?? '';
+  const param = (key: string) => parameter(auth, key).trim();
   const tenantId = param('tenantid');
   const appId = param('serviceprincipalid');
   if (!tenantId || !appId) {
@@ -328,7 +369,7 @@ function readRotator(
   if (scheme.toLowerCase() === 'serviceprincipal') {
     const authType = param('authenticationType').toLowerCase() || 'spnkey';
     if (authType === 'spncertificate') {
-      const pem = reader.getEndpointAuthorizationParameter(id, 'servicePrincipalCertificate', true) ?? '';
+      const pem = parameter(auth, 'servicePrincipalCertificate');
       if (!pem.includes('PRIVATE KEY')) {
         throw invalid(
           'rotatorConnection',
@@ -338,7 +379,7 @@ function readRotator(
       }
       credential = { kind: 'certificate', pem };
     } else {
-      const secret = reader.getEndpointAuthorizationParameter(id, 'serviceprincipalkey', true) ?? '';
+      const secret = parameter(auth, 'serviceprincipalkey');
       if (!secret)
         throw invalid(
           'rotatorConnection',
@@ -366,6 +407,13 @@ function readRotator(
     );
   }
   return { connectionId: id, tenantId, appId, environment, credential };
+}
+
+/** An endpoint parameter by key, case-insensitively (the agent upper-cases some keys); '' when absent. */
+function parameter(auth: { parameters?: { [key: string]: string } } | undefined, key: string): string {
+  const parameters = auth?.parameters ?? {};
+  const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
+  return found === undefined ? '' : (parameters[found] ?? '');
 }
 
 /** Splits a comma- or newline-separated list, trimming and dropping empty entries. */

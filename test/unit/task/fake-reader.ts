@@ -39,12 +39,11 @@ export function readerFor(agent: FakeAgent): InputReader {
   const endpoint = (id: string) => agent.endpoints[id] ?? agent.endpoints[id.toUpperCase()];
   return {
     getInput: (name) => agent.inputs[name],
+    getSecretInput: (name) => agent.inputs[name],
     getVariable: (name) => agent.variables[name],
-    getEndpointAuthorizationScheme: (id) => endpoint(id)?.scheme,
-    getEndpointAuthorizationParameter: (id, key) => {
-      const params = endpoint(id)?.parameters ?? {};
-      const found = Object.keys(params).find((k) => k.toLowerCase() === key.toLowerCase());
-      return found === undefined ? undefined : params[found];
+    getEndpointAuthorization: (id) => {
+      const found = endpoint(id);
+      return found ? { scheme: found.scheme, parameters: { ...found.parameters } } : undefined;
     },
     getEndpointDataParameter: (id, key) => endpoint(id)?.data?.[key],
   };

@@ -13,8 +13,8 @@ describe('task inputs', () => {
   it('applies the manifest defaults the agent would fill in', () => {
     const { config, secrets } = read(() => {});
     assert.equal(config.action, 'rotate');
-    assert.deepEqual(config.projects, ['Payments']);
-    assert.deepEqual(config.connectionPatterns, ['*']);
+    assert.deepEqual(config.projects, { all: false, names: ['Payments'] });
+    assert.equal(config.connectionsText, '*');
     assert.equal(config.warningDays, 30);
     assert.equal(config.failureDays, 7);
     assert.equal(config.rotateWithinDays, 30);
@@ -36,8 +36,15 @@ describe('task inputs', () => {
       a.inputs.projects = '*';
       a.inputs.connections = 'prod-*\n!prod-legacy, test-?';
     });
-    assert.equal(config.projects, '*');
-    assert.deepEqual(config.connectionPatterns, ['prod-*', '!prod-legacy', 'test-?']);
+    assert.deepEqual(config.projects, { all: true });
+    assert.deepEqual(
+      config.connections.includes.map((p: { source: string }) => p.source),
+      ['prod-*', 'test-?'],
+    );
+    assert.deepEqual(
+      config.connections.excludes.map((p: { source: string }) => p.source),
+      ['!prod-legacy'],
+    );
   });
 
   it('reads a workload identity federation rotator and a PAT', () => {
@@ -139,6 +146,24 @@ describe('task inputs', () => {
       'graphUrl with a query',
       (a) => (a.inputs.graphUrl = 'https://graph.example/?x=1'),
       /Input 'graphUrl' .* without query/,
+    ],
+    [
+      'a wildcard in a project name',
+      (a) => (a.inputs.projects = 'Pay*'),
+      /Input 'projects' has value 'Pay\*': .*cannot contain/,
+    ],
+    [
+      'a lone ! in connections',
+      (a) => (a.inputs.connections = 'prod-*\n!'),
+      /Input 'connections' has value 'prod-\*\n!'/,
+    ],
+    [
+      'secretLifetimeDays not above rotateWithinDays',
+      (a) => {
+        a.inputs.rotateWithinDays = '60';
+        a.inputs.secretLifetimeDays = '61';
+      },
+      /Input 'secretLifetimeDays' has value '61': expected at least rotateWithinDays \+ 2 \(62\)/,
     ],
     [
       'unknown devOpsAuthentication',

@@ -1,0 +1,66 @@
+/**
+ * The task's only contact with azure-pipelines-task-lib: the agent's inputs, endpoints and
+ * variables in, logging commands out. `run` depends on the {@link TaskHost} interface so unit
+ * tests can drive it without an agent.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as internal from 'azure-pipelines-task-lib/internal';
+import * as tl from 'azure-pipelines-task-lib/task';
+import type { InputReader } from './inputs';
+
+export type TaskOutcome = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
+
+/** What `run` needs from the agent. */
+export interface TaskHost extends InputReader {
+  setSecret(value: string): void;
+  setOutput(name: string, value: string): void;
+  setResult(result: TaskOutcome, message: string): void;
+  setProgress(percent: number, operation: string): void;
+  uploadSummary(markdown: string): void;
+  debug(message: string): void;
+  warning(message: string): void;
+  /** A plain line in the log. */
+  log(line: string): void;
+  /** `##[group]` / `##[endgroup]` around a block of lines. */
+  group(title: string, lines: readonly string[]): void;
+}
+
+const RESULTS: Record<TaskOutcome, tl.TaskResult> = {
+  Succeeded: tl.TaskResult.Succeeded,
+  SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
+  Failed: tl.TaskResult.Failed,
+};
+
+/** The real agent, through task-lib. */
+export function agentHost(): TaskHost {
+  return {
+    getInput: (name, required) => tl.getInput(name, required),
+    // tl.getInput debug-prints `name=value`, which would put a PAT in the log before it could be
+    // registered as a secret; read the input from task-lib's vault the way getInput does, unprinted.
+    getSecretInput: (name) =>
+      internal._vault.retrieveSecret(`INPUT_${internal._getVariableKey(name)}`) || undefined,
+    getVariable: (name) => tl.getVariable(name),
+    getEndpointAuthorization: (id, optional) => tl.getEndpointAuthorization(id, optional),
+    getEndpointDataParameter: (id, key, optional) => tl.getEndpointDataParameter(id, key, optional),
+    setSecret: (value) => tl.setSecret(value),
+    setOutput: (name, value) => tl.setVariable(name, value, false, true),
+    setResult: (result, message) => tl.setResult(RESULTS[result], message),
+    setProgress: (percent, operation) => tl.setProgress(percent, operation),
+    uploadSummary: (markdown) => {
+      const dir = tl.getVariable('Agent.TempDirectory') || fs.mkdtempSync(path.join(os.tmpdir(), 'scr-'));
+      const file = path.join(dir, 'service-connection-rotator-summary.md');
+      fs.writeFileSync(file, markdown);
+      tl.uploadSummary(file);
+    },
+    debug: (message) => tl.debug(message),
+    warning: (message) => tl.warning(message),
+    log: (line) => console.log(line),
+    group: (title, lines) => {
+      console.log(`##[group]${title}`);
+      for (const line of lines) console.log(line);
+      console.log('##[endgroup]');
+    },
+  };
+}

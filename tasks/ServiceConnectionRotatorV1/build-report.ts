@@ -1,0 +1,236 @@
+/**
+ * Builds the run report from what the library returned: the inventory (before), the plan and
+ * the executor's results. Pure; the wording here is what a person reads in the summary.
+ */
+import { MS_PER_DAY } from '../../lib/clock';
+import { daysLeft, expiryStatus } from '../../lib/inventory/expiry';
+import type { ConnectionReport, Inventory } from '../../lib/inventory/types';
+import type { Plan, PlanEntry } from '../../lib/rotation/planner';
+import type { RotationResult } from '../../lib/rotation/results';
+import type { TaskConfig } from './inputs';
+import type { ConnectionRow, RunReport } from './run-report';
+
+export interface ReportInput {
+  config: TaskConfig;
+  version: string;
+  inventory: Inventory;
+  plan: Plan | null;
+  results: RotationResult[] | null;
+  startedAt: number;
+  finishedAt: number;
+}
+
+function short(keyId: string | null): string {
+  return keyId ? keyId.slice(0, 8) : '?';
+}
+
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** What the inventory alone says about a connection (report mode, or nothing done). */
+function describeStatus(c: ConnectionReport, config: TaskConfig): Pick<ConnectionRow, 'detail' | 'next'> {
+  if (c.problem) return { detail: c.problem.message, next: c.problem.fix };
+  if (c.secretless) return { detail: `${c.scheme}: no secret to expire.`, next: '' };
+  if (!c.credential || c.expiresAt === null) return { detail: 'No credential found.', next: '' };
+  const what = c.credential.kind === 'certificate' ? 'Certificate' : 'Secret';
+  const noun = c.credential.kind === 'certificate' ? 'certificate' : 'secret';
+  const how =
+    c.credential.attribution === 'recorded'
+      ? 'recorded by this task'
+      : c.credential.attribution === 'inferred'
+        ? `the only valid ${noun} of the app`
+        : `soonest of ${c.credential.candidates} candidate ${noun}s`;
+  const when =
+    c.status === 'expired'
+      ? `expired ${day(c.expiresAt)}`
+      : `valid until ${day(c.expiresAt)} (${c.daysLeft} days)`;
+  const detail = `${what} ${short(c.credential.keyId)} ${when}, ${how}.`;
+  if (c.status === 'ok') return { detail, next: '' };
+  const next =
+    config.action === 'report'
+      ? "Rotate it: run this task with action 'rotate', or renew the secret and update the connection."
+      : 'It is not due for rotation yet under rotateWithinDays; it will be rotated when it is.';
+  return { detail, next };
+}
+
+function row(c: ConnectionReport): ConnectionRow {
+  return {
+    id: c.id,
+    name: c.name,
+    projects: c.projects.map((p) => p.projectName),
+    scheme: c.scheme,
+    creationMode: c.creationMode,
+    appId: c.appId,
+    statusBefore: c.status,
+    status: c.status,
+    daysLeft: c.daysLeft,
+    expiresAt: c.expiresAt,
+    keyId: c.credential?.keyId ?? null,
+    attribution: c.credential?.attribution ?? 'none',
+    action: 'none',
+    detail: '',
+    next: '',
+    failed: c.problem?.actionRequired ?? false,
+    needsAction: false,
+    code: c.problem?.code ?? null,
+    tookOver: false,
+    removedKeyIds: [],
+  };
+}
+
+function applyResult(
+  base: ConnectionRow,
+  c: ConnectionReport,
+  entry: PlanEntry,
+  result: RotationResult,
+  input: ReportInput,
+): ConnectionRow {
+  const { config } = input;
+  const r = { ...base, removedKeyIds: [...result.removedKeyIds], tookOver: result.tookOver };
+  const removed = result.removedKeyIds.length
+    ? ` Revoked ${result.removedKeyIds.length} superseded secret(s): ${result.removedKeyIds.map(short).join(', ')}.`
+    : '';
+  switch (result.action) {
+    case 'rotated': {
+      const end =
+        result.newExpiresAt ??
+        new Date(input.finishedAt + config.secretLifetimeDays * MS_PER_DAY).toISOString();
+      const endMs = Date.parse(end);
+      const thresholds = { warningDays: config.warningDays, failureDays: config.failureDays };
+      const took = result.tookOver
+        ? ' Switched from Automatic to Manual: this task manages its secret from now on.'
+        : '';
+      const oldOwn = c.credential?.attribution === 'recorded';
+      return {
+        ...r,
+        action: 'rotated',
+        status: expiryStatus(endMs, input.finishedAt, thresholds),
+        daysLeft: daysLeft(endMs, input.finishedAt),
+        expiresAt: end,
+        keyId: result.newKeyId,
+        attribution: 'recorded',
+        detail: `Rotated (${entry.rotate?.reason ?? 'due'}): new secret ${short(result.newKeyId)} valid until ${day(end)}.${took}${removed}`,
+        next: oldOwn
+          ? `The previous secret is revoked by a run at least ${config.revokeAfterHours} h from now.`
+          : c.credential
+            ? `The previous secret ${short(c.credential.keyId)} was not minted by this task and stays on the app until it expires: remove it once nothing else uses it.`
+            : '',
+        failed: false,
+        code: result.error?.code ?? null,
+      };
+    }
+    case 'retired':
+    case 'cleaned': {
+      const status = describeStatus(c, config);
+      return {
+        ...r,
+        action: result.action,
+        detail: `${status.detail}${removed}`,
+        next: result.error ? `${result.error.message} ${result.error.fix}` : status.next,
+        code: result.error?.code ?? r.code,
+      };
+    }
+    case 'failed':
+      return {
+        ...r,
+        action: 'failed',
+        detail: result.error?.message ?? 'Rotation failed.',
+        next: result.error?.fix ?? '',
+        failed: true,
+        code: result.error?.code ?? 'internal',
+      };
+    case 'race_lost':
+      return {
+        ...r,
+        action: 'race_lost',
+        detail: `Another rotation run switched this connection at the same time; this run removed its own new secret.${removed}`,
+        next: 'Two rotation runs overlapped: let only one pipeline rotate these connections, or schedule them apart.',
+        needsAction: true,
+        code: 'rotation.race_lost',
+      };
+    case 'skipped': {
+      const skip = result.skip ?? entry.skip;
+      if (c.problem) return { ...r, action: 'skipped', ...describeStatus(c, config) };
+      return {
+        ...r,
+        action: 'skipped',
+        detail: skip?.message ?? 'Skipped.',
+        next: skip?.fix === 'Nothing to do.' ? '' : (skip?.fix ?? ''),
+        needsAction: skip?.actionRequired ?? false,
+        code: skip?.code ?? null,
+      };
+    }
+    default:
+      return { ...r, action: 'none', ...describeStatus(c, config) };
+  }
+}
+
+/** The report of the run. */
+export function buildReport(input: ReportInput): RunReport {
+  const { config, inventory, plan, results } = input;
+  const entries = new Map((plan?.entries ?? []).map((e) => [e.connectionId, e]));
+  const outcomes = new Map((results ?? []).map((r) => [r.connectionId, r]));
+  const connections = inventory.connections.map((c) => {
+    const base = row(c);
+    const entry = entries.get(c.id);
+    const result = outcomes.get(c.id);
+    if (entry && result) return applyResult(base, c, entry, result, input);
+    if (entry && config.dryRun) return dryRunRow(base, c, entry, config);
+    return { ...base, ...describeStatus(c, config) };
+  });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'ServiceConnectionRotator', version: input.version },
+    organizationUrl: inventory.organizationUrl,
+    action: config.action,
+    dryRun: config.action === 'rotate' && config.dryRun,
+    startedAt: new Date(input.startedAt).toISOString(),
+    finishedAt: new Date(input.finishedAt).toISOString(),
+    thresholds: { warningDays: config.warningDays, failureDays: config.failureDays },
+    policy: {
+      rotateWithinDays: config.rotateWithinDays,
+      secretLifetimeDays: config.secretLifetimeDays,
+      revokeAfterHours: config.revokeAfterHours,
+      automaticConnections: config.automaticConnections,
+    },
+    projects: inventory.projects.map((p) => p.name),
+    connections,
+  };
+}
+
+function dryRunRow(
+  base: ConnectionRow,
+  c: ConnectionReport,
+  entry: PlanEntry,
+  config: TaskConfig,
+): ConnectionRow {
+  const status = describeStatus(c, config);
+  const cleanup = entry.retire.length + entry.removeOrphans.length;
+  const also = cleanup
+    ? ` Would revoke ${cleanup} superseded or orphaned secret(s) minted by this task.`
+    : '';
+  switch (entry.action) {
+    case 'rotate':
+      return {
+        ...base,
+        action: 'would_rotate',
+        detail: `Would rotate: ${entry.rotate?.message ?? 'due'}${entry.takeOver ? ' Would switch it from Automatic to Manual.' : ''}${also}`,
+        next: 'Run without dryRun to rotate.',
+      };
+    case 'skip':
+      if (c.problem) return { ...base, action: 'skipped', ...status };
+      return {
+        ...base,
+        action: 'skipped',
+        detail: entry.skip?.message ?? 'Skipped.',
+        next: entry.skip?.fix === 'Nothing to do.' ? '' : (entry.skip?.fix ?? ''),
+        needsAction: entry.skip?.actionRequired ?? false,
+        code: entry.skip?.code ?? null,
+      };
+    case 'cleanup':
+      return { ...base, action: 'none', detail: `${status.detail}${also}`, next: status.next };
+    default:
+      return { ...base, ...status };
+  }
+}

@@ -1,0 +1,4 @@
+import { agentHost } from './agent-host';
+import { run } from './run';
+
+void run({ host: agentHost() });

@@ -1,0 +1,72 @@
+/**
+ * The run summary uploaded with `##vso[task.uploadsummary]`: a table of every connection with
+ * what was done and what to do next, worst first, so a person can act on it from the run page.
+ */
+import { type ConnectionRow, decideResult, type RunReport } from './run-report';
+
+const BADGE: Record<string, string> = {
+  expired: '🔴 expired',
+  critical: '🔴 critical',
+  warning: '🟠 warning',
+  ok: '🟢 ok',
+  unknown: '⚪ unknown',
+};
+
+const RANK: Record<string, number> = { expired: 0, critical: 1, unknown: 2, warning: 3, ok: 4 };
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim() || '—';
+}
+
+function days(row: ConnectionRow): string {
+  if (row.daysLeft === null) return row.scheme === 'ServicePrincipal' ? '—' : 'no secret';
+  return String(row.daysLeft);
+}
+
+function sortRows(rows: readonly ConnectionRow[]): ConnectionRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      Number(b.failed) - Number(a.failed) ||
+      (RANK[a.status] ?? 9) - (RANK[b.status] ?? 9) ||
+      (a.daysLeft ?? Number.MAX_SAFE_INTEGER) - (b.daysLeft ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+/** Renders the summary. */
+export function renderSummary(report: RunReport): string {
+  const { result, message } = decideResult(report);
+  const mode =
+    report.action === 'report'
+      ? 'report only'
+      : report.dryRun
+        ? 'rotate, dry run (nothing changed)'
+        : 'rotate';
+  const lines = [
+    `## Service connection secrets: ${result === 'Succeeded' ? 'all good' : result === 'Failed' ? 'action needed' : 'attention'}`,
+    '',
+    `${message}`,
+    '',
+    `Mode: **${mode}** · thresholds: warning ≤ ${report.thresholds.warningDays} days, failure ≤ ${report.thresholds.failureDays} days` +
+      (report.action === 'rotate' ? ` · rotate ≤ ${report.policy.rotateWithinDays} days` : ''),
+    '',
+  ];
+  if (report.connections.length === 0) {
+    lines.push('No AzureRM service connection matched the `projects` and `connections` filters.');
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
+    '| status | days left | connection | project(s) | action | next step |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const row of sortRows(report.connections)) {
+    const status = row.failed
+      ? `❌ ${row.action === 'failed' ? 'failed' : 'action needed'}`
+      : BADGE[row.status];
+    lines.push(
+      `| ${status} | ${days(row)} | ${cell(row.name)} | ${cell(row.projects.join(', '))} | ${cell(row.detail)} | ${cell(row.next)} |`,
+    );
+  }
+  lines.push('', `Report: \`${report.connections.length}\` connections · generated ${report.finishedAt}`);
+  return `${lines.join('\n')}\n`;
+}

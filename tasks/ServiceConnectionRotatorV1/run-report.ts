@@ -1,0 +1,112 @@
+/**
+ * The run report: what the task found and did, per connection, after the run. It is written as
+ * the JSON report (schema in docs/report.schema.json) and is the one source of the output
+ * variables, the Markdown summary and the task result, so the three always agree. No secrets.
+ */
+import type { ConnectionStatus, ProblemCode } from '../../lib/inventory/types';
+
+/** What the run did to a connection. */
+export type ConnectionAction =
+  | 'rotated'
+  | 'would_rotate'
+  | 'retired'
+  | 'cleaned'
+  | 'skipped'
+  | 'failed'
+  | 'race_lost'
+  | 'none';
+
+export interface ConnectionRow {
+  id: string;
+  name: string;
+  /** Project names the connection is shared into. */
+  projects: string[];
+  scheme: string;
+  creationMode: 'Automatic' | 'Manual' | null;
+  appId: string | null;
+  /** Status before the run. */
+  statusBefore: ConnectionStatus;
+  /** Status after the run (a rotated connection counts its new secret). */
+  status: ConnectionStatus;
+  daysLeft: number | null;
+  expiresAt: string | null;
+  /** keyId of the credential that counts after the run, when known. */
+  keyId: string | null;
+  attribution: string;
+  action: ConnectionAction;
+  /** One line: what happened. */
+  detail: string;
+  /** One line: what the user should do next, or empty. */
+  next: string;
+  /** Counts in FailedCount. */
+  failed: boolean;
+  /** Skipped for a reason the user must act on (SucceededWithIssues). */
+  needsAction: boolean;
+  /** Error or problem code when there was one. */
+  code: ProblemCode | string | null;
+  /** True when this run switched an Automatic connection to Manual. */
+  tookOver: boolean;
+  removedKeyIds: string[];
+}
+
+export interface RunReport {
+  schemaVersion: 1;
+  tool: { name: 'ServiceConnectionRotator'; version: string };
+  organizationUrl: string;
+  action: 'report' | 'rotate';
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  thresholds: { warningDays: number; failureDays: number };
+  policy: {
+    rotateWithinDays: number;
+    secretLifetimeDays: number;
+    revokeAfterHours: number;
+    automaticConnections: 'report' | 'takeOver';
+  };
+  projects: string[];
+  connections: ConnectionRow[];
+}
+
+/** The row whose credential expires soonest, if any. */
+export function soonestExpiry(rows: readonly ConnectionRow[]): ConnectionRow | null {
+  let best: ConnectionRow | null = null;
+  for (const row of rows) {
+    if (row.expiresAt === null) continue;
+    if (best === null || Date.parse(row.expiresAt) < Date.parse(best.expiresAt!)) best = row;
+  }
+  return best;
+}
+
+/** The task result the thresholds call for, with the message that goes with it (spec §3). */
+export function decideResult(report: RunReport): {
+  result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
+  message: string;
+} {
+  const rows = report.connections;
+  const count = (pred: (r: ConnectionRow) => boolean) => rows.filter(pred).length;
+  const critical = count((r) => r.status === 'critical');
+  const expired = count((r) => r.status === 'expired');
+  const failed = count((r) => r.failed);
+  const warning = count((r) => r.status === 'warning');
+  const needsAction = count((r) => r.needsAction && !r.failed);
+  const rotated = count((r) => r.action === 'rotated');
+  const parts: string[] = [];
+  if (expired) parts.push(`${expired} expired`);
+  if (critical) parts.push(`${critical} expiring within ${report.thresholds.failureDays} days`);
+  if (failed) parts.push(`${failed} failed`);
+  if (warning) parts.push(`${warning} expiring within ${report.thresholds.warningDays} days`);
+  if (needsAction) parts.push(`${needsAction} need you to act`);
+  const done = rotated ? `; rotated ${rotated}` : '';
+  const scope = `${rows.length} service connection${rows.length === 1 ? '' : 's'}`;
+  if (critical || expired || failed) {
+    return { result: 'Failed', message: `${scope}: ${parts.join(', ')}${done}. See the summary.` };
+  }
+  if (warning || needsAction) {
+    return {
+      result: 'SucceededWithIssues',
+      message: `${scope}: ${parts.join(', ')}${done}. See the summary.`,
+    };
+  }
+  return { result: 'Succeeded', message: `${scope}: all secrets ok${done}.` };
+}
