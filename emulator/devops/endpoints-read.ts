@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context';
 import { json, type Reply, type RequestContext } from '../http/types';
-import type { ServiceConnection } from '../state/model';
+import type { Identity, Project, ServiceConnection } from '../state/model';
 import type { ConnectionRole } from '../state/org-description';
 import { admit } from './auth';
 import { hasRole, routeProject, visibleConnection } from './connection-access';
@@ -45,19 +45,31 @@ const csv = (value: string | null) =>
 /** Creation failed or not finished: hidden unless `includeFailed=true` (azure-apis.md §1.3). */
 const isFailed = (c: ServiceConnection) => !c.isReady || c.operationStatus.state.toLowerCase() === 'failed';
 
+/** The common start of both reads: caller, project and the role `actionFilter` asks for. */
+function admitRead(
+  ctx: EmulatorContext,
+  req: RequestContext,
+): { identity: Identity; project: Project; role: ConnectionRole } | Reply {
+  const identity = admit(ctx, req, LOCATIONS.endpointsProject);
+  if ('status' in identity) return identity;
+  const project = routeProject(ctx, req);
+  if ('status' in project) return project;
+  const role = requiredRole(req.query.get('actionFilter'));
+  if (role === 'invalid') {
+    return badRequest(`The value '${req.query.get('actionFilter')}' is not valid for actionFilter.`);
+  }
+  return { identity, project, role };
+}
+
 /**
  * `GET {org}/{project}/_apis/serviceendpoint/endpoints` with `type` (case-insensitive),
  * `authSchemes`, `endpointIds`, `endpointNames`, `owner`, `includeFailed` (default false),
  * `includeDetails` (ignored, "internal use only") and `actionFilter`. Secrets are omitted.
  */
 export function listEndpoints(ctx: EmulatorContext, req: RequestContext): Reply {
-  const identity = admit(ctx, req, LOCATIONS.endpointsProject);
-  if ('status' in identity) return identity;
-  const project = routeProject(ctx, req);
-  if ('status' in project) return project;
-  const role = requiredRole(req.query.get('actionFilter'));
-  if (role === 'invalid')
-    return badRequest(`The value '${req.query.get('actionFilter')}' is not valid for actionFilter.`);
+  const admitted = admitRead(ctx, req);
+  if ('status' in admitted) return admitted;
+  const { identity, project, role } = admitted;
   const type = req.query.get('type')?.toLowerCase();
   const schemes = csv(req.query.get('authSchemes'));
   const ids = csv(req.query.get('endpointIds'));
@@ -81,13 +93,9 @@ export function listEndpoints(ctx: EmulatorContext, req: RequestContext): Reply 
 
 /** `GET {org}/{project}/_apis/serviceendpoint/endpoints/{id}`; secrets come back as null. */
 export function getEndpoint(ctx: EmulatorContext, req: RequestContext): Reply {
-  const identity = admit(ctx, req, LOCATIONS.endpointsProject);
-  if ('status' in identity) return identity;
-  const project = routeProject(ctx, req);
-  if ('status' in project) return project;
-  const role = requiredRole(req.query.get('actionFilter'));
-  if (role === 'invalid')
-    return badRequest(`The value '${req.query.get('actionFilter')}' is not valid for actionFilter.`);
+  const admitted = admitRead(ctx, req);
+  if ('status' in admitted) return admitted;
+  const { identity, project, role } = admitted;
   const id = req.params['endpointId'] ?? '';
   const connection = visibleConnection(ctx, identity, id, project);
   // A connection the caller may not act on as asked is not returned at all (treated as not found).

@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../context';
 import { bearerToken, graphAudiences, type TokenProblem, verifyAccessToken } from '../entra/access-tokens';
 import type { Reply, RequestContext } from '../http/types';
 import type { Application } from '../state/model';
-import { graphError, INSUFFICIENT_PRIVILEGES } from './errors';
+import { graphError, INSUFFICIENT_PRIVILEGES, resourceNotFound } from './errors';
 
 /** The app calling Graph, from its access token. */
 export interface GraphCaller {
@@ -105,14 +105,7 @@ export function authorizeApplication(
   if (!mayEver(caller, access)) return forbidden(ctx, req);
   const app = addressedApplication(ctx, req);
   if (!app || app.tenantId.toLowerCase() !== caller.tenantId.toLowerCase()) {
-    const id = req.params['objectId'] ?? req.params['appId'] ?? '';
-    return graphError(
-      req,
-      ctx.clock,
-      404,
-      'Request_ResourceNotFound',
-      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    );
+    return resourceNotFound(req, ctx.clock, req.params['objectId'] ?? req.params['appId'] ?? '');
   }
   if (!allowed(caller, app, access)) return forbidden(ctx, req);
   return { caller, app };

@@ -3,7 +3,7 @@ import { json, type Reply, type RequestContext } from '../http/types';
 import type { Application } from '../state/model';
 import { allowed, authenticate, authorizeApplication, forbidden, type GraphCaller, mayEver } from './access';
 import { applicationView, normalizeSelect } from './application-view';
-import { graphError, graphIdHeaders } from './errors';
+import { graphError, graphIdHeaders, throttledReply } from './errors';
 import { decodeSkipToken, encodeSkipToken, parseApplicationFilter, parseSelect } from './odata';
 
 const MAX_TOP = 999;
@@ -36,17 +36,13 @@ function keyCredentialThrottle(
   if (!select?.includes('keyCredentials')) return null;
   const throttled = ctx.throttles.keyCredentialRead(caller.tenantId);
   if (!throttled) return null;
-  return graphError(
+  return throttledReply(
     req,
     ctx.clock,
-    429,
-    'TooManyRequests',
+    throttled.retryAfterMs,
+    `Tenant/Read/${caller.appId}/${caller.tenantId}`,
+    'KeyCredentialsSelectLimitExceeded',
     'Too many requests selecting keyCredentials. Retry later.',
-    {
-      'retry-after': String(Math.max(1, Math.ceil(throttled.retryAfterMs / 1000))),
-      'x-ms-throttle-scope': `Tenant/Read/${caller.appId}/${caller.tenantId}`,
-      'x-ms-throttle-information': 'KeyCredentialsSelectLimitExceeded',
-    },
   );
 }
 

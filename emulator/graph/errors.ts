@@ -44,3 +44,30 @@ export function graphError(
 
 /** The message Graph gives when the caller lacks a permission. */
 export const INSUFFICIENT_PRIVILEGES = 'Insufficient privileges to complete the operation.';
+
+/** Graph's 404 for an object the caller cannot see (other tenant) or that does not exist. */
+export function resourceNotFound(ctx: RequestContext, clock: EmulatorClock, id: string): Reply {
+  return graphError(
+    ctx,
+    clock,
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+}
+
+/** Graph's 429 for an exhausted quota, with `Retry-After` (whole seconds) and the throttle scope. */
+export function throttledReply(
+  ctx: RequestContext,
+  clock: EmulatorClock,
+  retryAfterMs: number,
+  scope: string,
+  information: string,
+  message: string,
+): Reply {
+  return graphError(ctx, clock, 429, 'TooManyRequests', message, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+    'x-ms-throttle-scope': scope,
+    'x-ms-throttle-information': information,
+  });
+}

@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
 import { json, type Reply, type RequestContext } from '../http/types';
 import { allowed, authenticate, forbidden, mayEver } from './access';
-import { graphError, graphIdHeaders } from './errors';
+import { graphError, graphIdHeaders, resourceNotFound } from './errors';
 import { parseSelect } from './odata';
 
 const PROPERTIES = [
@@ -38,13 +38,7 @@ export function getServicePrincipal(ctx: EmulatorContext, req: RequestContext): 
   const appId = req.params['appId'] ?? '';
   const app = ctx.store.applicationByAppId(appId);
   if (!app?.servicePrincipal || app.tenantId.toLowerCase() !== caller.tenantId.toLowerCase()) {
-    return graphError(
-      req,
-      ctx.clock,
-      404,
-      'Request_ResourceNotFound',
-      `Resource '${appId}' does not exist or one of its queried reference-property objects are not present.`,
-    );
+    return resourceNotFound(req, ctx.clock, appId);
   }
   if (!allowed(caller, app, 'read')) return forbidden(ctx, req);
   const full: Record<string, unknown> = {

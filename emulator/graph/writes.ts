@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../context';
 import { parseJsonObject } from '../core/json';
 import type { Reply, RequestContext } from '../http/types';
 import type { GraphCaller } from './access';
-import { graphError } from './errors';
+import { graphError, throttledReply } from './errors';
 
 /**
  * Takes one write from the caller's (app, tenant) quota: 3,000 per 150 s (GRAPHDOCS
@@ -11,17 +11,13 @@ import { graphError } from './errors';
 export function writeQuota(ctx: EmulatorContext, req: RequestContext, caller: GraphCaller): Reply | null {
   const throttled = ctx.throttles.write(caller.appId, caller.tenantId);
   if (!throttled) return null;
-  return graphError(
+  return throttledReply(
     req,
     ctx.clock,
-    429,
-    'TooManyRequests',
+    throttled.retryAfterMs,
+    `Tenant_Application/Write/${caller.appId}/${caller.tenantId}`,
+    'WriteLimitExceeded',
     'Too many requests. The write quota for this application and tenant is exhausted.',
-    {
-      'retry-after': String(Math.max(1, Math.ceil(throttled.retryAfterMs / 1000))),
-      'x-ms-throttle-scope': `Tenant_Application/Write/${caller.appId}/${caller.tenantId}`,
-      'x-ms-throttle-information': 'WriteLimitExceeded',
-    },
   );
 }
 
