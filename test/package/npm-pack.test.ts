@@ -1,0 +1,169 @@
+/**
+ * The library as another task gets it: `npm pack`, unpacked into a scratch project that can reach
+ * only the declared dependencies, then required from JavaScript (calling the public API against
+ * the emulator) and type-checked from TypeScript.
+ */
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Emulator, OrgDescription } from '../../emulator';
+import pkg from '../../package.json';
+import { demoOrg, startFor } from '../task/task-harness';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const execFileAsync = promisify(execFile);
+
+describe('the npm package of the library', function () {
+  this.timeout(120_000);
+  let scratch: string;
+  let files: string[];
+
+  before(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'scr-consumer-'));
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const [packed] = JSON.parse(out.slice(out.indexOf('['))) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
+    files = packed!.files.map((f) => f.path);
+    const target = path.join(scratch, 'node_modules', pkg.name);
+    fs.mkdirSync(target, { recursive: true });
+    execFileSync('tar', ['-xzf', path.join(scratch, packed!.filename), '-C', target, '--strip-components=1']);
+    // Only the declared dependencies are reachable, as after `npm install` of the tarball.
+    for (const dependency of Object.keys(pkg.dependencies)) {
+      const link = path.join(scratch, 'node_modules', dependency);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.join(ROOT, 'node_modules', dependency), link, 'dir');
+    }
+  });
+
+  it('contains compiled JavaScript and declarations of lib/ only', () => {
+    const unexpected = files.filter(
+      (f) => !/^dist\/lib\/.+\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
+    );
+    assert.deepEqual(unexpected, []);
+    assert.ok(files.includes('dist/lib/index.js') && files.includes('dist/lib/index.d.ts'));
+    assert.ok(
+      !files.some((f) => f.startsWith('dist/tasks') || f.startsWith('dist/emulator') || f.endsWith('.map')),
+    );
+  });
+
+  describe('used by another task', () => {
+    let emulator: Emulator;
+    let org: OrgDescription;
+
+    before(async () => {
+      org = demoOrg();
+      emulator = await startFor(org);
+    });
+
+    after(async () => {
+      await emulator.close();
+    });
+
+    it('discovers connections through the public API, from a scratch project', async () => {
+      const rotator = (org.serviceConnections ?? []).find((c) => c.name === 'rotator-wif')!;
+      const job = (org.identities ?? []).find((i) => i.kind === 'build')!.accessToken!;
+      const platform = (org.projects ?? []).find((p) => p.name === 'Platform')!;
+      const consumer = `
+        const lib = require('${pkg.name}');
+        (async () => {
+          const clients = lib.connect({
+            organizationUrl: process.env.ORG_URL,
+            rotator: {
+              tenantId: '${rotator.tenantId}',
+              appId: '${rotator.appId}',
+              credential: { kind: 'federated', oidcRequestUri: process.env.OIDC_URI, jobToken: process.env.JOB_TOKEN, serviceConnectionId: '${rotator.id}' },
+            },
+            devOps: { kind: 'bearer', token: process.env.JOB_TOKEN },
+            graphUrl: process.env.GRAPH_URL,
+            authorityHost: process.env.AUTHORITY_HOST,
+          });
+          const filter = lib.parseNameFilter('*-deploy');
+          const inventory = await lib.discover({
+            organizationUrl: process.env.ORG_URL,
+            connectionSource: clients.devops,
+            applicationSource: clients.graph,
+            projects: { all: true },
+            connections: filter.filter,
+            thresholds: { warningDays: 30, failureDays: 7 },
+            rotatorTenantId: '${rotator.tenantId}',
+            clock: lib.systemClock,
+          });
+          const plan = lib.plan(inventory, lib.DEFAULT_ROTATION_POLICY, Date.now());
+          process.stdout.write(JSON.stringify({
+            statuses: inventory.connections.map((c) => c.name + ':' + c.status),
+            rotate: plan.entries.filter((e) => e.action === 'rotate').map((e) => e.connectionName),
+          }));
+        })().catch((e) => { console.error(e.code, e.message); process.exit(1); });`;
+      fs.writeFileSync(path.join(scratch, 'consumer.js'), consumer);
+      // Asynchronously: the emulator answers from this process's event loop.
+      const { stdout: out } = await execFileAsync(process.execPath, ['consumer.js'], {
+        cwd: scratch,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ORG_URL: emulator.urls.organization,
+          GRAPH_URL: emulator.urls.graph,
+          AUTHORITY_HOST: emulator.urls.authorityHost,
+          OIDC_URI: emulator.oidcRequestUri(platform.id!),
+          JOB_TOKEN: job,
+        },
+      });
+      const result = JSON.parse(out) as { statuses: string[]; rotate: string[] };
+      assert.deepEqual(result.statuses, [
+        'auto-deploy:ok',
+        'cert-deploy:ok',
+        'fabrikam-deploy:unknown',
+        'legacy-deploy:expired',
+        'prod-deploy:ok',
+        'shared-deploy:warning',
+        'staging-deploy:warning',
+      ]);
+      assert.deepEqual(result.rotate.sort(), ['legacy-deploy', 'shared-deploy', 'staging-deploy']);
+      assert.deepEqual(
+        emulator.requests().filter((r) => r.write),
+        [],
+      );
+    });
+
+    it('type-checks a TypeScript consumer against the published declarations', () => {
+      fs.writeFileSync(
+        path.join(scratch, 'consumer.ts'),
+        `import { type Inventory, type RotationPolicy, DEFAULT_ROTATION_POLICY, expiryStatus, plan } from '${pkg.name}';
+export function due(inventory: Inventory, now: number): string[] {
+  const policy: RotationPolicy = { ...DEFAULT_ROTATION_POLICY, rotateWithinDays: 45 };
+  const status: 'ok' | 'warning' | 'critical' | 'expired' = expiryStatus(now + 1, now, { warningDays: 30, failureDays: 7 });
+  return plan(inventory, policy, now).entries.filter((e) => e.action === 'rotate').map((e) => e.connectionName + status);
+}
+`,
+      );
+      fs.writeFileSync(
+        path.join(scratch, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            module: 'commonjs',
+            target: 'ES2022',
+            noEmit: true,
+            types: [],
+            skipLibCheck: true,
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const out = execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+        cwd: scratch,
+        encoding: 'utf8',
+      });
+      assert.equal(out.trim(), '');
+    });
+  });
+});

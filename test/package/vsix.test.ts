@@ -1,0 +1,65 @@
+/**
+ * `npm run package` as a user runs it: a .vsix that tfx accepts, under 1 MB, whose task folder
+ * holds task.json, one bundle and the icon, nothing else (issue: "Ship it").
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pkg from '../../package.json';
+import { packageExtension } from '../../scripts/package';
+import { zipEntries } from '../support/zip-entries';
+
+describe('the .vsix', function () {
+  this.timeout(120_000);
+  let vsixPath: string;
+  let taskDir: string;
+
+  before(() => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scr-vsix-'));
+    const result = packageExtension({ stageDir: path.join(work, 'stage'), outDir: work });
+    vsixPath = result.vsixPath;
+    taskDir = result.taskDir;
+  });
+
+  it('is under 1 MB', () => {
+    const size = fs.statSync(vsixPath).size;
+    assert.ok(size < 1024 * 1024, `${size} bytes`);
+  });
+
+  it('holds the manifest, the overview, the icon and the task folder with exactly three files', () => {
+    const names = zipEntries(vsixPath)
+      .map((e) => e.name)
+      .filter((name) => !name.endsWith('/'))
+      .sort();
+    assert.deepEqual(names, [
+      '[Content_Types].xml',
+      'extension.vsixmanifest',
+      'extension.vsomanifest',
+      'images/icon.png',
+      'overview.md',
+      'tasks/ServiceConnectionRotatorV1/icon.png',
+      'tasks/ServiceConnectionRotatorV1/index.js',
+      'tasks/ServiceConnectionRotatorV1/task.json',
+    ]);
+  });
+
+  it('ships no node_modules: the bundle is one self-contained file', () => {
+    const bundle = fs.readFileSync(path.join(taskDir, 'index.js'), 'utf8');
+    assert.ok(
+      !/require\(["'](azure-devops-node-api|@azure\/msal-node|azure-pipelines-task-lib|p-limit)/.test(bundle),
+    );
+  });
+
+  it('stamps the package version into the staged task.json and the extension manifest', () => {
+    const staged = JSON.parse(fs.readFileSync(path.join(taskDir, 'task.json'), 'utf8'));
+    const { Major, Minor, Patch } = staged.version;
+    assert.equal(`${Major}.${Minor}.${Patch}`, pkg.version);
+    const manifest = fs.readFileSync(
+      path.join(path.dirname(path.dirname(taskDir)), 'vss-extension.json'),
+      'utf8',
+    );
+    assert.equal(JSON.parse(manifest).version, pkg.version);
+    assert.match(path.basename(vsixPath), new RegExp(`-${pkg.version.replace(/\./g, '\\.')}\\.vsix$`));
+  });
+});
