@@ -33,7 +33,7 @@ function typeOf(input: Input): string {
   if (input.type === 'pickList' && input.options)
     return Object.keys(input.options)
       .map((o) => `\`${o}\``)
-      .join(' \\| ');
+      .join(' | ');
   if (input.type.startsWith('connectedService:')) return 'service connection (Azure Resource Manager)';
   return input.type;
 }

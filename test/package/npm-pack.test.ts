@@ -11,7 +11,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Emulator, OrgDescription } from '../../emulator';
 import pkg from '../../package.json';
-import { demoOrg, startFor } from '../task/task-harness';
+import { rotatorEndpoint } from '../../scripts/agent/emulator-agent';
+import { orgWithRotatorVariants, ROTATOR_SECRET_CONNECTION, startFor } from '../task/task-harness';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const execFileAsync = promisify(execFile);
@@ -59,7 +60,7 @@ describe('the npm package of the library', function () {
     let org: OrgDescription;
 
     before(async () => {
-      org = demoOrg();
+      org = orgWithRotatorVariants();
       emulator = await startFor(org);
     });
 
@@ -131,6 +132,59 @@ describe('the npm package of the library', function () {
         emulator.requests().filter((r) => r.write),
         [],
       );
+    });
+
+    it('runs examples/library/expiry-check.ts as pasted: compiled against the package, run against the emulator', async () => {
+      fs.copyFileSync(
+        path.join(ROOT, 'examples', 'library', 'expiry-check.ts'),
+        path.join(scratch, 'expiry-check.ts'),
+      );
+      const types = path.join(scratch, 'node_modules', '@types', 'node');
+      if (!fs.existsSync(types)) {
+        fs.mkdirSync(path.dirname(types), { recursive: true });
+        fs.symlinkSync(path.join(ROOT, 'node_modules', '@types', 'node'), types, 'dir');
+      }
+      const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      await execFileAsync(
+        process.execPath,
+        [
+          tsc,
+          'expiry-check.ts',
+          '--module',
+          'commonjs',
+          '--target',
+          'ES2022',
+          '--strict',
+          '--types',
+          'node',
+          '--skipLibCheck',
+        ],
+        { cwd: scratch },
+      );
+      const rotator = await rotatorEndpoint(emulator, ROTATOR_SECRET_CONNECTION);
+      const pat = (org.identities ?? []).find((i) => i.id === 'dana-admin')!.pat!;
+      const run = await execFileAsync(process.execPath, ['expiry-check.js'], {
+        cwd: scratch,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          ORGANIZATION_URL: emulator.urls.organization,
+          TENANT_ID: rotator.parameters.tenantid!,
+          CLIENT_ID: rotator.parameters.serviceprincipalid!,
+          CLIENT_SECRET: rotator.parameters.serviceprincipalkey!,
+          AZURE_DEVOPS_PAT: pat,
+          PROJECTS: 'Platform, Payments',
+          GRAPH_URL: emulator.urls.graph,
+          AUTHORITY_HOST: emulator.urls.authorityHost,
+        },
+      }).then(
+        () => assert.fail('a connection has expired: the example must exit 1'),
+        (error: { code: number; stdout: string }) => error,
+      );
+      assert.equal(run.code, 1);
+      assert.match(run.stdout, /^expired {2}legacy-deploy/m);
+      assert.match(run.stdout, /^warning {2}staging-deploy/m);
+      assert.match(run.stdout, /critical or expired\.$/m);
     });
 
     it('type-checks a TypeScript consumer against the published declarations', () => {
