@@ -7,6 +7,7 @@
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../clock';
+import { mergeByConnectionId } from '../devops/service-connection';
 import type { ProjectInfo, ServiceConnection } from '../devops/types';
 import { RotatorError } from '../errors';
 import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
@@ -81,7 +82,9 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
   const lists = await listConnections(options, selected, log, (done) =>
     progress('connections', done, selected.length),
   );
-  const inScope = mergeById(lists).filter((c) =>
+  // A connection shared into several projects is listed in each with the same id: merge them.
+  const azureRm = lists.flat().filter((c) => c.type.toLowerCase() === 'azurerm');
+  const inScope = mergeByConnectionId(azureRm).filter((c) =>
     matchesAnyName(options.connections, [c.name, ...c.projects.map((p) => p.connectionName)]),
   );
   log.info(`${inScope.length} AzureRM service connection(s) in scope.`);
@@ -141,26 +144,6 @@ async function listConnections(
   } finally {
     limit.clearQueue();
   }
-}
-
-/** One entry per connection id, with every project reference seen; AzureRM only. */
-function mergeById(lists: readonly ServiceConnection[][]): ServiceConnection[] {
-  const byId = new Map<string, ServiceConnection>();
-  for (const connection of lists.flat()) {
-    if (connection.type.toLowerCase() !== 'azurerm') continue;
-    const key = connection.id.toLowerCase();
-    const seen = byId.get(key);
-    if (!seen) {
-      byId.set(key, { ...connection, projects: [...connection.projects] });
-      continue;
-    }
-    for (const ref of connection.projects) {
-      if (!seen.projects.some((p) => p.projectId.toLowerCase() === ref.projectId.toLowerCase())) {
-        seen.projects.push(ref);
-      }
-    }
-  }
-  return [...byId.values()];
 }
 
 async function readApplications(
