@@ -41,7 +41,7 @@ export class DevOpsSession {
 
   async coreApi(signal?: AbortSignal): Promise<ICoreApi> {
     const session = await this.session(signal);
-    session.core ??= forget(session.webApi.getCoreApi(), () => {
+    session.core ??= forget(session.webApi.getCoreApi().then(rejectUnreadable), () => {
       delete session.core;
     });
     return session.core;
@@ -49,7 +49,7 @@ export class DevOpsSession {
 
   async serviceEndpointApi(signal?: AbortSignal): Promise<IServiceEndpointApi> {
     const session = await this.session(signal);
-    session.endpoints ??= forget(session.webApi.getServiceEndpointApi(), () => {
+    session.endpoints ??= forget(session.webApi.getServiceEndpointApi().then(rejectUnreadable), () => {
       delete session.endpoints;
     });
     return session.endpoints;
@@ -65,11 +65,54 @@ export class DevOpsSession {
         webApi: new WebApi(this.organizationUrl.replace(/\/+$/, ''), handler, {
           socketTimeout: this.timeoutMs,
           allowRetries: false,
+          // Without it typed-rest-client makes a new agent, so a new TCP and TLS handshake, for
+          // every request: hundreds of extra round trips in a large discovery (bench/, issue #8).
+          // Idle keep-alive sockets are unref'd by Node and do not hold the process open.
+          keepAlive: true,
         }),
       };
     }
     return this.current;
   }
+}
+
+/** The part of typed-rest-client's `RestClient` that {@link rejectUnreadable} wraps. */
+interface ResponseProcessor {
+  processResponse(
+    res: { readBody(): Promise<string> },
+    options: unknown,
+  ): Promise<{ statusCode: number; result: unknown }>;
+}
+
+/**
+ * typed-rest-client resolves a 2xx answer whose body is not JSON (cut short, an HTML page) with a
+ * `null` result, exactly as it resolves a 404 (its `RestClient.processResponse`), so node-api
+ * returns `null` for both and "unreadable" would read as "does not exist": a PUT that landed
+ * would look refused. Such answers are rejected instead, with `statusCode` and `unreadable: true`,
+ * which the retry policy reads as a malformed answer (`with-retries.ts`).
+ */
+function rejectUnreadable<T extends object>(api: T): T {
+  const rest = (api as { rest?: ResponseProcessor }).rest;
+  if (!rest || typeof rest.processResponse !== 'function') return api;
+  const process = rest.processResponse.bind(rest);
+  rest.processResponse = async (res, options) => {
+    let body = '';
+    const readBody = res.readBody.bind(res);
+    res.readBody = async () => {
+      body = await readBody();
+      return body;
+    };
+    const response = await process(res, options);
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    if (ok && response.result === null && body.trim() !== '') {
+      throw Object.assign(new Error(`unreadable response (HTTP ${response.statusCode})`), {
+        statusCode: response.statusCode,
+        unreadable: true,
+      });
+    }
+    return response;
+  };
+  return api;
 }
 
 /** A failed discovery must not stay cached: the next attempt starts it again. */

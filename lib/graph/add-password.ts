@@ -44,7 +44,7 @@ export interface MintOptions {
   reconcileDelayMs: number;
   /**
    * `addPassword` requests in all, counting those after reconciliation.
-   * @default 2
+   * @default 4
    */
   maxMintAttempts: number;
   /** Names the application in messages. */

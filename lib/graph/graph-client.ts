@@ -25,6 +25,7 @@ import {
   parseNewPassword,
   parsePasswordCredentials,
 } from './graph-parse';
+import { keyCredentialListRequests, keyCredentialsFromLists } from './key-credential-lists';
 import type {
   ApplicationLookup,
   FederatedCredentialInfo,
@@ -53,7 +54,7 @@ export interface GraphClientOptions {
   pacer?: WritePacer;
   /** See `MintOptions.reconcileDelayMs`. @default 2000 */
   reconcileDelayMs?: number;
-  /** See `MintOptions.maxMintAttempts`. @default 2 */
+  /** See `MintOptions.maxMintAttempts`. @default 4 */
   maxMintAttempts?: number;
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
@@ -86,6 +87,8 @@ export class GraphClient implements ApplicationSource, CredentialStore {
   private readonly retry: Readonly<RetryOptions>;
   private readonly pacer: WritePacer;
   private readonly logger: Logger;
+  /** Applications read so far, by object id, so that a refused write can name the app. */
+  private readonly names = new Map<string, { displayName: string; appId: string }>();
 
   constructor(options: GraphClientOptions) {
     this.options = options;
@@ -122,18 +125,22 @@ export class GraphClient implements ApplicationSource, CredentialStore {
         result.set(appId, { kind: 'not_found' });
         continue;
       }
-      const select = wantsKeys.has(appId.toLowerCase()) ? `${APP_SELECT},keyCredentials` : APP_SELECT;
       const id = String(requests.length + 1);
-      requests.push({ id, url: `/applications(appId='${appId}')?$select=${select}` });
+      requests.push({ id, url: `/applications(appId='${appId}')?$select=${APP_SELECT}` });
       byRequest.set(id, appId);
     }
-    const answers = await runBatchedGets(requests, this.batchOptions(options.signal));
+    // Certificates by lists, not with each GET: that $select has a small quota (see the module).
+    const keyLists = keyCredentialListRequests([...byRequest.values()], wantsKeys);
+    const answers = await runBatchedGets([...requests, ...keyLists], this.batchOptions(options.signal));
+    const keys = keyCredentialsFromLists(keyLists, answers, this.logger);
     for (const [id, appId] of byRequest) {
       const answer = answers.get(id);
       if (answer?.status === 200) {
-        const app = parseApplication(answer.body, this.tenantId, wantsKeys.has(appId.toLowerCase()));
+        const app = parseApplication(answer.body, this.tenantId, false);
         if (app) {
-          result.set(appId, { kind: 'found', app });
+          const keyCredentials = keys.get(appId.toLowerCase());
+          this.names.set(app.objectId.toLowerCase(), { displayName: app.displayName, appId: app.appId });
+          result.set(appId, { kind: 'found', app: keyCredentials ? { ...app, keyCredentials } : app });
           continue;
         }
       }
@@ -144,7 +151,8 @@ export class GraphClient implements ApplicationSource, CredentialStore {
           message: `Not allowed to read application ${appId} in tenant ${this.tenantId}. ${readFix(appId)}`,
         });
       } else {
-        throw this.itemError(answer, appId);
+        // One app's failure is that app's connections' problem, not the whole inventory's.
+        result.set(appId, { kind: 'failed', message: this.itemError(answer, appId).message });
       }
     }
     return result;
@@ -216,7 +224,9 @@ export class GraphClient implements ApplicationSource, CredentialStore {
         clock: this.options.clock,
         logger: this.logger,
         reconcileDelayMs: this.options.reconcileDelayMs ?? 2000,
-        maxMintAttempts: this.options.maxMintAttempts ?? 2,
+        // Two in a row is not rare under a few percent of 5xx and resets (test/reliability fault
+        // soak); each further attempt follows a reconciliation, so it is never blind.
+        maxMintAttempts: this.options.maxMintAttempts ?? 4,
         subject,
       },
     );
@@ -266,7 +276,13 @@ export class GraphClient implements ApplicationSource, CredentialStore {
   }
 
   private writeFixFor(code: ErrorCode, appObjectId: string): string | undefined {
-    return code === 'graph.forbidden' ? writeFix(`the application with object id ${appObjectId}`) : undefined;
+    if (code !== 'graph.forbidden') return undefined;
+    const known = this.names.get(appObjectId.toLowerCase());
+    return writeFix(
+      known
+        ? `the application "${known.displayName}" (appId ${known.appId})`
+        : `the application with object id ${appObjectId}`,
+    );
   }
 
   private batchOptions(signal: AbortSignal | undefined) {
@@ -276,15 +292,20 @@ export class GraphClient implements ApplicationSource, CredentialStore {
   /** A batched read that still failed after the policy gave up. */
   private itemError(answer: BatchResponse | undefined, appId: string): HttpError {
     const serviceCode = safeCode(graphErrorCode(answer?.body));
+    const status = answer?.status ?? 503;
     return httpErrorFor({
       service: 'graph',
       operation: 'graph.applications.get',
-      outcome: {
-        kind: 'status',
-        status: answer?.status ?? 503,
-        ...(answer ? { headers: answer.headers } : {}),
-        ...(serviceCode === undefined ? {} : { serviceCode }),
-      },
+      // A 2xx we could not read as an application (a body cut short) is unreadable, not "HTTP 200".
+      outcome:
+        status < 300
+          ? { kind: 'malformed', status }
+          : {
+              kind: 'status',
+              status,
+              ...(answer ? { headers: answer.headers } : {}),
+              ...(serviceCode === undefined ? {} : { serviceCode }),
+            },
       headers: answer?.headers,
       nowMs: this.options.clock.now(),
       subject: `application ${appId}`,

@@ -47,7 +47,9 @@ export interface NewPassword {
 export type ApplicationLookup =
   | { kind: 'found'; app: ApplicationInfo }
   | { kind: 'not_found' }
-  | { kind: 'forbidden'; message: string };
+  | { kind: 'forbidden'; message: string }
+  /** Graph did not answer usefully for this app even after retries; `message` says how. */
+  | { kind: 'failed'; message: string };
 
 /** A federated identity credential of an application (azure-apis.md §2.4). */
 export interface FederatedCredentialInfo {

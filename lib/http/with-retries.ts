@@ -37,11 +37,12 @@ export interface WithRetriesOptions {
   fixFor?: (code: ErrorCode) => string | undefined;
 }
 
-/** The fields node-api attaches to its HTTP errors. */
+/** The fields node-api attaches to its HTTP errors (`unreadable`: see `devops-session.ts`). */
 interface NodeApiError extends Error {
   statusCode?: unknown;
   result?: unknown;
   responseHeaders?: HeaderBag;
+  unreadable?: unknown;
 }
 
 /** Runs a node-api call under the retry policy and the limiter; failures become `HttpError`s. */
@@ -89,7 +90,10 @@ async function attempt<T>(call: () => Promise<T>, options: WithRetriesOptions): 
 /** Reads a node-api failure as an outcome the policy can judge; undefined for other errors. */
 export function outcomeOf(error: unknown): AttemptOutcome | undefined {
   if (!(error instanceof Error)) return undefined;
-  const { statusCode, result, responseHeaders } = error as NodeApiError;
+  const { statusCode, result, responseHeaders, unreadable } = error as NodeApiError;
+  if (typeof statusCode === 'number' && statusCode > 0 && unreadable === true) {
+    return { kind: 'malformed', status: statusCode };
+  }
   if (typeof statusCode === 'number' && statusCode > 0) {
     const serviceCode = serviceCodeOf(result);
     return {

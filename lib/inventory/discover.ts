@@ -18,6 +18,13 @@ import type { ApplicationSource, ConnectionSource } from './ports';
 import { type ProjectFilter, selectProjects } from './project-filter';
 import { applicationKey, type Inventory, type Thresholds } from './types';
 
+/**
+ * Report order: by name, case- and accent-insensitively. One collator for the whole sort:
+ * `localeCompare` with a locale and options builds a new collator on every call, which made
+ * sorting 10,000 reports take over a second (bench/, issue #8).
+ */
+const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+
 /** Where discovery is, for progress reporting (`##vso[task.setprogress]`). */
 export interface DiscoveryProgress {
   phase: 'projects' | 'connections' | 'applications';
@@ -103,7 +110,7 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
       const spEnabled = appId === undefined ? undefined : enabled.get(appId);
       return evaluateConnection(c, lookup, spEnabled, options.thresholds, options.rotatorTenantId, nowMs);
     })
-    .sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+    .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
 
   return {
     organizationUrl: options.organizationUrl,
@@ -173,8 +180,11 @@ async function readApplications(
     lookups = lowerKeys(read);
   } catch (error) {
     options.signal?.throwIfAborted();
-    // Every connection behind these apps is reported `lookup_failed`; the others still are evaluated.
+    // Every connection behind these apps is reported `lookup_failed`, saying why; the others still
+    // are evaluated.
     log.warn(`Looking up ${ids.length} application(s) in Microsoft Graph failed: ${describe(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    lookups = new Map(ids.map((id): [string, ApplicationLookup] => [id, { kind: 'failed', message }]));
   }
   const found = ids.filter((id) => lookups.get(id)?.kind === 'found');
   let enabled = new Map<string, boolean | null>();

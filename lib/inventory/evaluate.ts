@@ -34,7 +34,7 @@ export function needsApplicationLookup(connection: ServiceConnection, rotatorTen
  * - Secretless schemes: `ok`, `secretless: true`, no lookup needed.
  * - Other schemes than ServicePrincipal: `unknown`, `unsupported_scheme` (not action required).
  * - No tenant or app id: `no_app_reference`; another tenant than the rotator's: `other_tenant`.
- * - `lookup` missing: `lookup_failed`; not found: `app_not_found`; 403: `app_not_readable`. All
+ * - `lookup` missing or failed: `lookup_failed`; not found: `app_not_found`; 403: `app_not_readable`. All
  *   `unknown` and action required.
  * - Secret connections: attributed with {@link attributeSecret}. No password or the recorded one
  *   gone: status `expired` with the problem (the stored secret cannot work; rotation is due).
@@ -96,6 +96,7 @@ export function evaluateConnection(
   if (lookup === undefined) return fail('lookup_failed');
   if (lookup.kind === 'not_found') return fail('app_not_found');
   if (lookup.kind === 'forbidden') return fail('app_not_readable', lookup.message);
+  if (lookup.kind === 'failed') return fail('lookup_failed', lookup.message);
 
   const app = lookup.app;
   const found: ConnectionReport = {

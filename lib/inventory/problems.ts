@@ -43,7 +43,7 @@ export function problem(code: Problem['code'], ctx: ProblemContext): Problem {
       return {
         code,
         message: `The ${app} behind ${name} could not be looked up in Microsoft Graph${suffix(ctx.detail)}.`,
-        fix: 'Run the task again; if it keeps failing, check the log for the Graph error.',
+        fix: 'Run the task again; if it keeps failing, check that the agent can reach Microsoft Graph (the graphUrl input) and the error named here.',
         actionRequired: true,
       };
     case 'other_tenant':

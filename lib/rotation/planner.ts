@@ -79,12 +79,15 @@ export interface Plan {
  * 2. `rotate` when due: expired, recorded credential missing, no password, or `daysLeft` ≤
  *    `rotateWithinDays`; also `record_missing` (see the file comment). `takeOver` for Automatic
  *    connections under policy `takeOver`.
- * 3. `retire`: our passwords for it minted before the record's `installedAt`, once `now −
+ * 3. `retire`: our passwords for it minted before the record's `installedAt` (and not after the
+ *    install it replaced, `previousInstalledAt`, when the record names one), once `now −
  *    installedAt` ≥ `revokeAfterHours`.
- * 4. `removeOrphans`: our passwords for it minted at or after the record's `installedAt` (leftovers
- *    of a crashed run that never switched), but only once older than `orphanMinAgeMinutes`. This
- *    age guard is our addition to the spec: a younger one may belong to a run in progress right
- *    now, and removing it would break that run's switch.
+ * 4. `removeOrphans`: our passwords for it minted at or after the record's `installedAt`, or after
+ *    `previousInstalledAt` (`none`: any), other than the recorded one: leftovers of a
+ *    crashed run that never switched (a later run's switch does not make them superseded), but
+ *    only once older than `orphanMinAgeMinutes`. This age guard is our addition to the spec: a
+ *    younger one may belong to a run in progress right now, and removing it would break that
+ *    run's switch.
  * 5. `cleanup` when not due but 3 or 4 found work; else `nothing`.
  */
 export function plan(inventory: Inventory, policy: RotationPolicy, nowMs: number): Plan {
@@ -194,9 +197,13 @@ function classify(
   const installedMs = parseTime(record?.installedAt);
   if (!record || installedMs === null) return { retire, removeOrphans };
   const graceOver = nowMs - installedMs >= policy.revokeAfterHours * MS_PER_HOUR;
+  // Minted after the install this record replaced (the one installed then was minted before it):
+  // never installed. Unknown previous install: only what was minted after this one.
+  const previous = record.previousInstalledAt;
+  const previousMs = previous === 'none' ? Number.NEGATIVE_INFINITY : (parseTime(previous) ?? installedMs);
   for (const p of ours) {
     if (p.keyId.toLowerCase() === record.keyId.toLowerCase()) continue;
-    if (p.mintedMs < installedMs) {
+    if (p.mintedMs < installedMs && p.mintedMs <= previousMs) {
       if (graceOver) retire.push(p.keyId);
     } else if (nowMs - p.mintedMs >= policy.orphanMinAgeMinutes * 60_000) {
       removeOrphans.push(p.keyId);

@@ -13,7 +13,7 @@ import { RotatorError } from '../errors';
 import { logRemoval, removePlanned } from './cleanup';
 import { formatMarker } from './marker';
 import type { PlanEntry } from './planner';
-import { parseRecord } from './record';
+import { parseRecord, withRecord } from './record';
 import {
   abortedIssue,
   emptyResult,
@@ -23,7 +23,7 @@ import {
   toIssue,
 } from './results';
 import { type RunContext, type StepLog, Stopped } from './run-context';
-import { buildSwitchDocument } from './switch-document';
+import { buildSwitchDocument, effectiveCreationMode } from './switch-document';
 import { assertStillAsPlanned, mayHaveLanded } from './switch-guards';
 
 /** Whether the switching PUT took effect. */
@@ -141,12 +141,19 @@ class Rotation {
     return proposed;
   }
 
-  /** Step 4, the commit point: one PUT with the new secret and its record. */
+  /**
+   * Step 4, the commit point: one PUT with the new secret and its record. The connection is read
+   * once more right before it, so the record names the install it really replaces (a concurrent
+   * run may have switched the connection while we tested): see {@link previousInstall}.
+   */
   private async switchTo(proposed: EndpointDocument): Promise<void> {
     this.step = 'switch';
+    const latest = await this.read();
+    assertStillAsPlanned(latest, this.entry);
     this.commit = 'maybe';
+    const document = installedNow(withPreviousInstall(proposed, latest), this.ctx.clock.now());
     try {
-      await this.ctx.connections.update(proposed);
+      await this.ctx.connections.update(document);
       this.commit = 'yes';
     } catch (error) {
       if (!mayHaveLanded(error)) {
@@ -311,6 +318,47 @@ const STEP_LABEL: Record<RotationStep, string> = {
   retire: 'Removing superseded passwords',
   compensate: 'Removing the new password',
 };
+
+/**
+ * What the new record says about the install it replaces (`previousInstalledAt`, read just before
+ * the PUT): the current record's time, or `none` for an Automatic connection (Azure DevOps manages
+ * its secret: no password of ours was ever installed on it, since installing one makes it Manual).
+ * Without a record on a Manual connection it is unknown (the record may have been edited out) and
+ * left out. With it, a later run tells a crashed run's orphan, minted after that install and never
+ * installed, from the password this switch superseded, even once the record has moved past both
+ * (planner.ts); read any earlier, a password a concurrent run installed meanwhile would pass for
+ * an orphan.
+ */
+function previousInstall(current: EndpointDocument): { previousInstalledAt?: string } {
+  const record = parseRecord(current.description);
+  if (record) return { previousInstalledAt: record.installedAt };
+  return effectiveCreationMode(current) === 'Automatic' ? { previousInstalledAt: 'none' } : {};
+}
+
+/** The switch document with its record's `previousInstalledAt` taken from `latest`. */
+function withPreviousInstall(proposed: EndpointDocument, latest: EndpointDocument): EndpointDocument {
+  const record = parseRecord(proposed.description);
+  if (!record) return proposed;
+  const { previousInstalledAt: _stale, ...rest } = record;
+  const next = { ...rest, ...previousInstall(latest) };
+  return { ...proposed, description: withRecord(proposed.description, next) };
+}
+
+/**
+ * The switch document with its record's `installedAt` set to the moment of the switch. Stamped
+ * when the document was built, before TestConnection, it would let a concurrent run mint, switch
+ * in and confirm its own password after that instant and before our PUT: the planner would then
+ * take that password, the connection's secret until our PUT, for a crashed run's orphan (minted
+ * after the install) and remove it an hour later instead of retiring it after `revokeAfterHours`
+ * (spec §5.1 step 6; test/integration/rotate-overlapping-runs.test.ts). What remains is the time
+ * the PUT itself takes, retries included.
+ */
+function installedNow(proposed: EndpointDocument, nowMs: number): EndpointDocument {
+  const record = parseRecord(proposed.description);
+  if (!record) return proposed;
+  const installedAt = new Date(nowMs).toISOString();
+  return { ...proposed, description: withRecord(proposed.description, { ...record, installedAt }) };
+}
 
 function withNote(issue: Issue, note: string): Issue {
   return note ? { ...issue, message: issue.message + note } : issue;

@@ -42,11 +42,18 @@ export function assertStillAsPlanned(
 
 /**
  * True when a failed write may still have been applied: no HTTP answer, a timeout (408), a 5xx,
- * or an error that is not one of ours. Any other 4xx means the service refused it.
+ * an answer that could not be read (whatever its status), or an error that is not one of ours.
+ * Any other 4xx means the service refused it.
  */
 export function mayHaveLanded(error: unknown): boolean {
   if (error instanceof HttpError) {
-    return error.status === 0 || error.status === 408 || error.status >= 500 || error.code === 'http.timeout';
+    return (
+      error.status === 0 ||
+      error.status === 408 ||
+      error.status >= 500 ||
+      error.code === 'http.timeout' ||
+      error.code === 'http.malformed_response'
+    );
   }
   if (error instanceof RotatorError) {
     return [

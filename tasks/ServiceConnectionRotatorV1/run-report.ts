@@ -100,7 +100,10 @@ export function decideResult(report: RunReport): {
   const done = rotated ? `; rotated ${rotated}` : '';
   const scope = `${rows.length} service connection${rows.length === 1 ? '' : 's'}`;
   if (critical || expired || failed) {
-    return { result: 'Failed', message: `${scope}: ${parts.join(', ')}${done}. See the summary.` };
+    // The task's one error line: name a cause, not only a count (e.g. Graph unreachable).
+    const first = rows.find((r) => r.failed);
+    const cause = first ? ` First failure: ${first.name}: ${first.detail}` : '';
+    return { result: 'Failed', message: `${scope}: ${parts.join(', ')}${done}. See the summary.${cause}` };
   }
   if (warning || needsAction) {
     return {

@@ -85,6 +85,12 @@ export class FakeGraph {
       const app = this.apps.find((a) => a.appId === match![1]);
       return app ? { status: 200, body: this.view(app, match[2]!.split(',')) } : notFound();
     }
+    match = /^\/applications\?\$filter=appId in \(([^)]*)\)&\$select=([^&]*)/.exec(path);
+    if (method === 'GET' && match) {
+      const ids = [...match[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!.toLowerCase());
+      const listed = this.apps.filter((a) => ids.includes(a.appId.toLowerCase()));
+      return { status: 200, body: { value: listed.map((a) => this.view(a, match![2]!.split(','))) } };
+    }
     match = /^\/servicePrincipals\(appId='([^']+)'\)/.exec(path);
     if (method === 'GET' && match) {
       const enabled = this.servicePrincipals[match[1]!];

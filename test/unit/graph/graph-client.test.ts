@@ -70,24 +70,49 @@ describe('GraphClient.lookupApplications', () => {
     assert.deepEqual(result.get('not-a-guid'), { kind: 'not_found' });
   });
 
-  it('selects keyCredentials only for the apps that need them', async () => {
+  it('reads certificates by appId lists, only for the apps that need them', async () => {
     const { graph, client } = setup([app(1), app(2)]);
     const result = await client.lookupApplications([appId(1), appId(2)], {
       withKeyCredentials: new Set([appId(2)]),
     });
-    const inner = graph.requests.filter((r) => r.path.startsWith('/applications('));
+    const inner = graph.requests.filter((r) => r.path.startsWith('/applications'));
     assert.deepEqual(
       inner.map((r) => r.path),
       [
         `/applications(appId='${appId(1)}')?$select=id,appId,displayName,passwordCredentials`,
-        `/applications(appId='${appId(2)}')?$select=id,appId,displayName,passwordCredentials,keyCredentials`,
+        `/applications(appId='${appId(2)}')?$select=id,appId,displayName,passwordCredentials`,
+        // keyCredentials reads have a quota of 150 per minute: 15 apps per list instead of one each.
+        `/applications?$filter=appId in ('${appId(2)}')&$select=appId,keyCredentials&$top=15`,
       ],
     );
+    assert.deepEqual(graph.batchSizes, [3]);
     const second = result.get(appId(2));
     assert.ok(second?.kind === 'found');
     assert.equal(second.app.keyCredentials?.[0]?.keyId, 'k-2');
     const firstApp = result.get(appId(1));
     assert.ok(firstApp?.kind === 'found' && !('keyCredentials' in firstApp.app));
+  });
+
+  it("reads 16 apps' certificates with two lists; a list that fails leaves them unread, not failed", async () => {
+    const apps = Array.from({ length: 16 }, (_, i) => app(i + 1));
+    const { graph, client } = setup(apps);
+    graph.interceptor = (request) =>
+      request.path.includes(`'${appId(16)}'`) && request.path.startsWith('/applications?')
+        ? { status: 500, body: {} }
+        : undefined;
+    const ids = apps.map((a) => a.appId);
+    const result = await client.lookupApplications(ids, { withKeyCredentials: new Set(ids) });
+    const lists = graph.requests.filter((r) => r.path.startsWith('/applications?'));
+    // 15 + 1 appIds; the second list is asked 6 times (the retry policy's attempts).
+    assert.equal(new Set(lists.map((r) => r.path)).size, 2);
+    assert.equal(lists.length, 1 + 6);
+    for (const n of [1, 15]) {
+      const found = result.get(appId(n));
+      assert.ok(found?.kind === 'found');
+      assert.equal(found.app.keyCredentials?.[0]?.keyId, `k-${n}`);
+    }
+    const unread = result.get(appId(16));
+    assert.ok(unread?.kind === 'found' && !('keyCredentials' in unread.app));
   });
 
   it('re-batches only the throttled items after their Retry-After', async () => {
@@ -126,13 +151,16 @@ describe('GraphClient.lookupApplications', () => {
     });
   });
 
-  it('fails with the item status when the policy gives up', async () => {
-    const { graph, client } = setup([app(1)]);
+  it('reports an item the policy gave up on as failed, with its status, and the others as found', async () => {
+    const { graph, client } = setup([app(1), app(2)]);
     graph.interceptor = (request) =>
-      request.path.startsWith('/applications(') ? { status: 500, body: {} } : undefined;
-    const error = await client.lookupApplications([appId(1)]).catch((e) => e);
-    assert.ok(error instanceof HttpError);
-    assert.equal(error.code, 'http.unavailable');
+      request.path.startsWith(`/applications(appId='${appId(1)}')`) ? { status: 500, body: {} } : undefined;
+    const result = await client.lookupApplications([appId(1), appId(2)]);
+    assert.deepEqual(result.get(appId(1)), {
+      kind: 'failed',
+      message: `graph.applications.get failed: HTTP 500 (application ${appId(1)})`,
+    });
+    assert.equal(result.get(appId(2))?.kind, 'found');
     assert.equal(graph.batchSizes.length, 6);
   });
 });
@@ -244,8 +272,8 @@ describe('GraphClient passwords', () => {
     const error = await client.addPassword('obj-1', REQUEST).catch((e) => e);
     assert.ok(error instanceof HttpError);
     assert.equal(error.code, 'graph.ambiguous_write');
-    assert.equal(graph.requests.filter((r) => r.path.endsWith('/addPassword')).length, 2);
-    assert.equal(graph.requests.filter((r) => r.path.endsWith('/removePassword')).length, 2);
+    assert.equal(graph.requests.filter((r) => r.path.endsWith('/addPassword')).length, 4);
+    assert.equal(graph.requests.filter((r) => r.path.endsWith('/removePassword')).length, 4);
     assert.deepEqual(graph.apps[0]!.passwordCredentials, []);
   });
 

@@ -58,6 +58,14 @@ describe('withRetries (azure-devops-node-api calls)', () => {
     assert.equal(error.code, 'http.network');
   });
 
+  it('reads a 2xx whose body could not be parsed (flagged unreadable) as a malformed answer', () => {
+    const error = Object.assign(new Error('unreadable response (HTTP 200)'), {
+      statusCode: 200,
+      unreadable: true,
+    });
+    assert.deepEqual(outcomeOf(error), { kind: 'malformed', status: 200 });
+  });
+
   it('reads typed-rest-client socket timeouts as timeouts', () => {
     assert.deepEqual(outcomeOf(new Error('Request timeout: /org/_apis/projects')), {
       kind: 'network',

@@ -209,6 +209,37 @@ describe('discover', () => {
       ],
     );
     assert.deepEqual(warnings, ['Looking up 1 application(s) in Microsoft Graph failed: Graph is down']);
+    // The reason reaches the report, not only the debug log.
+    assert.match(
+      inventory.connections[0]?.problem?.message ?? '',
+      /could not be looked up in Microsoft Graph \(Graph is down\)/,
+    );
+  });
+
+  it('fails only the connections of an app whose lookup failed, saying why', async () => {
+    const other = uuid(3, 'aaaaaaaa');
+    const source = new Source([ALPHA], {
+      Alpha: [
+        connection({ id: uuid(100), name: 'a' }),
+        connection({ id: uuid(101), name: 'b', appId: other }),
+      ],
+    });
+    const apps = new Apps({
+      [APP_ID]: FOUND,
+      [other]: { kind: 'failed', message: 'graph.applications.get failed: HTTP 503' },
+    });
+    const inventory = await discover(options(source, apps));
+    assert.deepEqual(
+      inventory.connections.map((c) => [c.name, c.problem?.code ?? null]),
+      [
+        ['a', null],
+        ['b', 'lookup_failed'],
+      ],
+    );
+    assert.match(
+      inventory.connections[1]?.problem?.message ?? '',
+      /\(graph\.applications\.get failed: HTTP 503\)/,
+    );
   });
 
   it('reports progress phase by phase', async () => {

@@ -43,6 +43,7 @@ describe('executePlan', () => {
         'entra.prove',
         'devops.get',
         'devops.testProposed',
+        'devops.get',
         'devops.update',
         'devops.get',
         'devops.testStored',

@@ -131,6 +131,28 @@ const table: Row[] = [
     expect: { action: 'rotate', reason: 'expiring', retire: [k(3)] },
   },
   {
+    label: 'a crash orphan the next switch moved past is still an orphan, not superseded',
+    // Record R3 (installed 2 h ago) replaced the install of 10 days ago: the password minted 3 h
+    // ago, between the two installs, was never installed (a crashed run's), while k(1) was.
+    report: { record: { ...record(k(3), NOW - hours(2)), previousInstalledAt: iso(INSTALLED) } },
+    passwords: [
+      ours(k(1), CONN, INSTALLED - minutes(1)),
+      ours(k(2), CONN, NOW - hours(3)),
+      ours(k(3), CONN, NOW - hours(2) - minutes(1)),
+    ],
+    expect: { action: 'cleanup', retire: [], removeOrphans: [k(2)] },
+  },
+  {
+    label: 'after a takeover (previous none) every other password of ours is an orphan, guard applies',
+    report: { record: { ...record(k(3), NOW - hours(2)), previousInstalledAt: 'none' } },
+    passwords: [
+      ours(k(1), CONN, NOW - days(3)),
+      ours(k(2), CONN, NOW - minutes(30)),
+      ours(k(3), CONN, NOW - hours(2) - minutes(1)),
+    ],
+    expect: { action: 'cleanup', retire: [], removeOrphans: [k(1)] },
+  },
+  {
     label: 'the recorded password is never removed, whatever its dates',
     report: recorded,
     passwords: [ours(k(1), CONN, NOW - minutes(1))],

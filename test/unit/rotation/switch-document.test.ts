@@ -112,6 +112,27 @@ describe('buildSwitchDocument', () => {
     );
   });
 
+  it('records when the replaced record was installed, and reads records with and without it', () => {
+    const previous = iso(NOW - 1000);
+    const next = buildSwitchDocument(automatic(), {
+      secret: 's',
+      record: { ...NEW, previousInstalledAt: previous },
+      takeOver: false,
+    });
+    assert.equal(
+      next.description,
+      `Deploys production.\n[sc-rotator: keyId=${NEW.keyId}; installed=${iso(NOW)}; previous=${previous}]`,
+    );
+    assert.deepEqual(parseRecord(next.description), { ...NEW, previousInstalledAt: previous });
+    assert.deepEqual(parseRecord(withRecord('', { ...NEW, previousInstalledAt: 'none' })), {
+      ...NEW,
+      previousInstalledAt: 'none',
+    });
+    assert.deepEqual(parseRecord(withRecord('x', NEW)), NEW);
+    // A malformed `previous` is no record at all: nothing is guessed.
+    assert.equal(parseRecord(`[sc-rotator: keyId=${NEW.keyId}; installed=${iso(NOW)}; previous=soon]`), null);
+  });
+
   it('changes nothing else and never mutates its input', () => {
     const before = automatic();
     const next = buildSwitchDocument(before, { secret: 's', record: NEW, takeOver: true });
