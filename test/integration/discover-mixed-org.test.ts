@@ -1,0 +1,268 @@
+/**
+ * Issue #3: discovery through the clients `connect()` wires (azure-devops-node-api, Graph over
+ * fetch, msal-node) against the emulator, on an organization with every kind of connection and
+ * more than 100 projects: the exact inventory, the exact request budget, and the same inventory
+ * through bursts of 429 and 503.
+ */
+import assert from 'node:assert/strict';
+import { type Emulator, startEmulator } from '../../emulator';
+import { connect } from '../../lib/connect';
+import { discover } from '../../lib/inventory/discover';
+import { parseNameFilter } from '../../lib/inventory/name-filter';
+import type { ProjectFilter } from '../../lib/inventory/project-filter';
+import type { Inventory } from '../../lib/inventory/types';
+import { FakeClock } from '../unit/http/fake-clock';
+import { ops } from './adapters-harness';
+import {
+  expectedReports,
+  FOUND_APPS,
+  LOOKED_UP_APPS,
+  MIXED_JOB_TOKEN,
+  MIXED_PROJECT_COUNT,
+  MIXED_ROTATOR_APP,
+  MIXED_ROTATOR_SECRET,
+  MIXED_START,
+  MIXED_TENANT,
+  mixedOrg,
+  mixedProjectId,
+  mixedProjectName,
+} from './mixed-org';
+
+const THRESHOLDS = { warningDays: 30, failureDays: 7 };
+
+describe('discover() with the real clients against a mixed organization of 105 projects', () => {
+  let emulator: Emulator;
+
+  before(async () => {
+    emulator = await startEmulator({
+      org: mixedOrg(),
+      caDir: process.env['SCR_EMULATOR_CA_DIR'],
+      startTime: MIXED_START,
+    });
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    emulator.faults.clear();
+    emulator.clearRequests();
+  });
+
+  /** A fresh client set (no cached token) and discovery as the task runs it, "now" = emulator start. */
+  async function discoverAll(
+    clock = new FakeClock(MIXED_START.getTime()),
+    projects: ProjectFilter = { all: true },
+  ): Promise<Inventory> {
+    const clients = connect({
+      organizationUrl: emulator.urls.organization,
+      rotator: {
+        tenantId: MIXED_TENANT,
+        appId: MIXED_ROTATOR_APP,
+        credential: { kind: 'secret', clientSecret: MIXED_ROTATOR_SECRET },
+      },
+      devOps: { kind: 'bearer', token: MIXED_JOB_TOKEN },
+      graphUrl: emulator.urls.graph,
+      authorityHost: emulator.urls.authorityHost,
+      clock,
+    });
+    const filter = parseNameFilter('*');
+    assert.ok(filter.ok);
+    return discover({
+      organizationUrl: emulator.urls.organization,
+      connectionSource: clients.devops,
+      applicationSource: clients.graph,
+      projects,
+      connections: filter.filter,
+      thresholds: THRESHOLDS,
+      rotatorTenantId: MIXED_TENANT,
+      clock,
+    });
+  }
+
+  it('reports every AzureRM connection exactly: status, days left, attribution, candidates, problem, projects', async () => {
+    const inventory = await discoverAll();
+
+    assert.equal(inventory.evaluatedAt, MIXED_START.toISOString());
+    assert.deepEqual(inventory.thresholds, THRESHOLDS);
+    assert.deepEqual(
+      inventory.projects,
+      Array.from({ length: MIXED_PROJECT_COUNT }, (_, n) => ({
+        id: mixedProjectId(n),
+        name: mixedProjectName(n),
+      })),
+    );
+    const expected = expectedReports();
+    assert.deepEqual(
+      inventory.connections.map((c) => c.name),
+      expected.map((c) => c.name),
+      'one report per AzureRM connection id, sorted by name; the Generic connection is not there',
+    );
+    for (const [i, report] of inventory.connections.entries()) {
+      const want = expected[i]!;
+      const { problemCode, actionRequired, ...fields } = want;
+      const { problem, ...actual } = report;
+      assert.deepEqual(actual, fields, `report of ${want.name}`);
+      assert.equal(problem?.code ?? null, problemCode, `problem of ${want.name}`);
+      if (problem) {
+        assert.equal(problem.actionRequired, actionRequired, `actionRequired of ${want.name}`);
+        assert.ok(problem.message.includes(`"${want.name}"`), `the problem of ${want.name} names it`);
+        assert.ok(problem.fix.length > 0);
+      }
+    }
+    // Every app found is in the inventory with its passwords (the planner needs them all).
+    assert.equal(Object.keys(inventory.applications).length, FOUND_APPS);
+  });
+
+  it('spends one connection list per project, two project pages and ceil(apps / 20) Graph batches', async () => {
+    await discoverAll();
+    const log = emulator.requests();
+
+    // Projects: 105 → pages of 100 at $skip 0 and 100.
+    assert.deepEqual(
+      ops(emulator, 'devops.projects.list').map((e) => [
+        e.status,
+        new URL(e.path, 'https://x').searchParams.get('$skip'),
+      ]),
+      [
+        [200, '0'],
+        [200, '100'],
+      ],
+    );
+    // Exactly one list per project in scope, each project once.
+    const lists = ops(emulator, 'devops.endpoints.list');
+    assert.equal(lists.length, MIXED_PROJECT_COUNT);
+    assert.deepEqual(
+      lists.map((e) => e.path.split('/')[2]).sort(),
+      Array.from({ length: MIXED_PROJECT_COUNT }, (_, n) => mixedProjectId(n)).sort(),
+    );
+    assert.ok(lists.every((e) => e.status === 200 && /type=azurerm/.test(e.path)));
+    assert.ok(lists.every((e) => /includeFailed=true/.test(e.path)));
+    // No other Azure DevOps call than location discovery, projects and lists.
+    assert.deepEqual([...new Set(log.filter((e) => e.service === 'devops').map((e) => e.operation))].sort(), [
+      'devops.endpoints.list',
+      'devops.location',
+      'devops.projects.list',
+    ]);
+
+    // Graph: 37 apps looked up → ceil(37 / 20) = 2 batches; 36 found → 2 service principal batches.
+    assert.equal(LOOKED_UP_APPS, 37);
+    const batches = ops(emulator, 'graph.batch');
+    assert.equal(batches.length, Math.ceil(LOOKED_UP_APPS / 20) + Math.ceil(FOUND_APPS / 20));
+    assert.equal(batches.length, 4);
+    const inner = log.filter((e) => e.batchSeq !== undefined);
+    assert.equal(inner.filter((e) => e.operation === 'graph.applications.get').length, LOOKED_UP_APPS);
+    assert.equal(inner.filter((e) => e.operation === 'graph.servicePrincipals.get').length, FOUND_APPS);
+    // Only the certificate connection's app is read with keyCredentials (that $select is throttled).
+    assert.equal(inner.filter((e) => /keyCredentials/.test(decodeURIComponent(e.path))).length, 1);
+    // Nothing outside $batch, no write anywhere, one token for the rotator.
+    assert.deepEqual(
+      log.filter((e) => e.service === 'graph' && e.batchSeq === undefined).map((e) => e.operation),
+      batches.map(() => 'graph.batch'),
+    );
+    assert.equal(log.filter((e) => e.write).length, 0);
+    assert.equal(ops(emulator, 'entra.token').length, 1);
+  });
+
+  it('lists only the projects in scope, and keeps every reference of a connection shared out of scope', async () => {
+    const scoped = await discoverAll(new FakeClock(MIXED_START.getTime()), {
+      all: false,
+      names: ['proj-104'],
+    });
+
+    assert.deepEqual(scoped.projects, [{ id: mixedProjectId(104), name: mixedProjectName(104) }]);
+    assert.deepEqual(
+      ops(emulator, 'devops.endpoints.list').map((e) => e.path.split('/')[2]),
+      [mixedProjectId(104)],
+    );
+    // Listed in proj-104 only, it is named as there and still carries all three projects.
+    const want = expectedReports().find((c) => c.name === 'shared');
+    assert.ok(want);
+    const { problemCode: _code, actionRequired: _required, ...shared } = want;
+    assert.deepEqual(scoped.connections, [
+      {
+        ...shared,
+        name: 'shared-in-104',
+        projects: [shared.projects[2], shared.projects[0], shared.projects[1]],
+        problem: null,
+      },
+    ]);
+    assert.equal(ops(emulator, 'graph.batch').length, 2);
+  });
+
+  it('returns the same inventory through 429 and 503 bursts, and the log shows every retry', async () => {
+    const baseline = await discoverAll();
+    emulator.clearRequests();
+
+    const THROTTLED_APP = '21000000-0000-4000-8000-000000000001'; // manual-single's app
+    const SP_APP = '21000000-0000-4000-8000-000000000015'; // far-away's app
+    emulator.faults.add({
+      operation: 'devops.projects.list',
+      kind: 'throttle',
+      times: 1,
+      retryAfterSeconds: 1,
+    });
+    emulator.faults.add({
+      operation: 'devops.endpoints.list',
+      kind: 'throttle',
+      times: 3,
+      retryAfterSeconds: 2,
+    });
+    emulator.faults.add({
+      operation: 'devops.endpoints.list',
+      kind: 'unavailable',
+      times: 2,
+      retryAfterSeconds: 1,
+    });
+    emulator.faults.add({ operation: 'entra.token', kind: 'unavailable', times: 1, retryAfterSeconds: 1 });
+    emulator.faults.add({ operation: 'graph.batch', kind: 'unavailable', times: 1, retryAfterSeconds: 1 });
+    emulator.faults.add({
+      operation: 'graph.applications.get',
+      match: { appId: THROTTLED_APP },
+      kind: 'throttle',
+      times: 3,
+      retryAfterSeconds: 1,
+    });
+    emulator.faults.add({
+      operation: 'graph.servicePrincipals.get',
+      match: { appId: SP_APP },
+      kind: 'throttle',
+      times: 1,
+      retryAfterMs: 300,
+    });
+    const clock = new FakeClock(MIXED_START.getTime());
+    const again = await discoverAll(clock);
+
+    assert.deepEqual(again, baseline);
+    const count = (operation: string, status: number) =>
+      ops(emulator, operation).filter((e) => e.status === status).length;
+    assert.deepEqual(
+      ops(emulator, 'devops.projects.list').map((e) => e.status),
+      [429, 200, 200],
+    );
+    assert.equal(ops(emulator, 'devops.endpoints.list').length, MIXED_PROJECT_COUNT + 5);
+    assert.equal(count('devops.endpoints.list', 429), 3);
+    assert.equal(count('devops.endpoints.list', 503), 2);
+    assert.equal(count('devops.endpoints.list', 200), MIXED_PROJECT_COUNT);
+    assert.deepEqual(
+      ops(emulator, 'entra.token').map((e) => e.status),
+      [503, 200],
+    );
+    // 4 batches + the one refused whole + 3 re-batches of the throttled app + 1 of the throttled SP.
+    const batches = ops(emulator, 'graph.batch');
+    assert.equal(batches.length, 4 + 1 + 3 + 1);
+    assert.deepEqual(batches.map((e) => e.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 503]);
+    const inner = emulator.requests().filter((e) => e.batchSeq !== undefined);
+    const appGets = inner.filter((e) => e.operation === 'graph.applications.get');
+    assert.equal(appGets.length, LOOKED_UP_APPS + 3);
+    assert.equal(appGets.filter((e) => e.status === 429).length, 3);
+    const spGets = inner.filter((e) => e.operation === 'graph.servicePrincipals.get');
+    assert.equal(spGets.length, FOUND_APPS + 1);
+    assert.equal(spGets.filter((e) => e.status === 429).length, 1);
+    // Waited as asked: Retry-After seconds, or the milliseconds header.
+    assert.ok(clock.sleeps.includes(2000) && clock.sleeps.includes(1000) && clock.sleeps.includes(300));
+    assert.ok(
+      clock.sleeps.every((ms) => ms <= 2000),
+      `no wait longer than asked: ${clock.sleeps}`,
+    );
+  });
+});
