@@ -13,7 +13,7 @@ export type FaultKind =
   | 'delay';
 
 /** How a `malformed` fault breaks the response. */
-export type MalformedKind = 'truncated-json' | 'html' | 'error-200';
+export type MalformedKind = 'truncated-json' | 'html' | 'error-200' | 'missing-fields';
 
 /** A fault rule as written by a test or sent to `/_admin/faults`. */
 export interface FaultRuleInput {
@@ -39,6 +39,8 @@ export interface FaultRuleInput {
   /** For `throttle`/`unavailable`: send no retry hint at all. */
   readonly omitRetryAfter?: boolean;
   readonly malformed?: MalformedKind;
+  /** For `malformed: 'missing-fields'`: top-level fields left out of the real answer (`afterEffect`). */
+  readonly fields?: readonly string[];
   /** Extra latency for `delay`. */
   readonly delayMs?: number;
   /** Replaces the default error message. */
@@ -101,7 +103,8 @@ const ruleSchema = {
     retryAfterSeconds: { type: 'number', minimum: 0 },
     retryAfterMs: { type: 'number', minimum: 0 },
     omitRetryAfter: { type: 'boolean' },
-    malformed: { enum: ['truncated-json', 'html', 'error-200'] },
+    malformed: { enum: ['truncated-json', 'html', 'error-200', 'missing-fields'] },
+    fields: { type: 'array', items: { type: 'string', minLength: 1 } },
     delayMs: { type: 'number', minimum: 0 },
     message: { type: 'string' },
   },

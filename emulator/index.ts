@@ -10,7 +10,7 @@ import { FaultController } from './faults';
 import { graphService } from './graph/routes';
 import { GraphThrottles, type ThrottlingOptions } from './graph/throttling';
 import type { DispatchEnvironment } from './http/dispatch';
-import { type LoggedRequest, RequestLog } from './http/request-log';
+import { type LoggedRequest, type RequestListener, RequestLog } from './http/request-log';
 import { type RunningServer, startServer } from './http/server';
 import { CertificateVault, type KeyCredentialMaterial } from './state/key-credential-certificates';
 import { buildStore, readOrgDescription } from './state/load-org';
@@ -25,7 +25,7 @@ export type { EmulatorUrls } from './context';
 export type { FaultKind, FaultRule, FaultRuleInput, FaultSettings, MalformedKind } from './faults';
 export { FaultController, FaultRuleError } from './faults';
 export type { ThrottlingOptions } from './graph/throttling';
-export type { LoggedRequest } from './http/request-log';
+export type { LoggedRequest, RequestListener } from './http/request-log';
 export type { ConnectionMix, GenerateOptions } from './orgs/generate';
 export { generateOrg } from './orgs/generate';
 export type { KeyCredentialMaterial } from './state/key-credential-certificates';
@@ -78,6 +78,12 @@ export interface Emulator {
   oidcRequestUri(projectId: string, planId?: string, jobId?: string): string;
   requests(): LoggedRequest[];
   clearRequests(): void;
+  /**
+   * Calls `listener` with each request's log entry the moment its response is decided (the
+   * operation has taken effect) and before the response is sent, e.g. to kill a client right
+   * after a write landed. Returns the function that unsubscribes.
+   */
+  onRequest(listener: RequestListener): () => void;
   /** Every secret text that exists or existed (emulator-only hook for secret-hygiene scans). */
   issuedSecrets(): string[];
   readonly faults: FaultController;
@@ -148,6 +154,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       `${urls.organization}${projectId}/_apis/distributedtask/hubs/build/plans/${planId}/jobs/${jobId}/oidctoken`,
     requests: () => log.entries(),
     clearRequests: () => log.clear(),
+    onRequest: (listener) => log.subscribe(listener),
     issuedSecrets: () => store.issuedSecrets(),
     faults,
     clock,

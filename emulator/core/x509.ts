@@ -19,8 +19,7 @@ export interface CertificateSpec {
 export function buildCertificatePem(spec: CertificateSpec): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(spec.publicKeyPem);
-  // A positive serial: the first byte below 0x80 keeps the DER integer from reading as negative.
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  cert.serialNumber = positiveSerial();
   cert.validity.notBefore = spec.notBefore;
   cert.validity.notAfter = spec.notAfter;
   cert.setSubject([{ name: 'commonName', value: spec.subjectCommonName }]);
@@ -28,4 +27,17 @@ export function buildCertificatePem(spec: CertificateSpec): string {
   cert.setExtensions([...spec.extensions]);
   cert.sign(forge.pki.privateKeyFromPem(spec.signer.privateKeyPem), forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);
+}
+
+/**
+ * 16 random bytes as a minimal positive DER integer: the first byte is 0x01–0x7f, so the integer
+ * is neither negative nor padded. (The former `'0' + 30 hex digits` gave forge an odd-length hex
+ * string, which it encodes with a leading 0x00 byte; when the first random byte was 0x00 as well
+ * and the next below 0x80, the serial was illegally padded and OpenSSL refused the certificate:
+ * about once in 500, so a warmed organization with 200 certificates failed one run in three.)
+ */
+function positiveSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
+  return bytes.toString('hex');
 }

@@ -1,6 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context';
-import { decodeJwt, numericClaim, signJwt, stringClaim, verifyJwtSignature } from '../core/jwt';
+import {
+  type DecodedJwt,
+  decodeJwt,
+  numericClaim,
+  signJwt,
+  stringClaim,
+  verifyJwtSignature,
+} from '../core/jwt';
 import type { Application } from '../state/model';
 
 /** Azure DevOps' resource (app) id: tokens for it carry this `aud` (azure-apis.md §1.2). */
@@ -72,15 +79,40 @@ export interface AccessTokenClaims {
 /** Why a bearer token was refused. */
 export type TokenProblem = 'missing' | 'malformed' | 'signature' | 'issuer' | 'audience' | 'expired';
 
+/**
+ * Tokens whose signature a key verified, by token text. Graph checks the bearer token of every
+ * request, each request inside a `$batch` too, and one RSA verification per request made a
+ * benchmark of 12,000 batched reads spend much of the emulator's time here (bench/, issue #8). A
+ * signature once verified stays valid for that key; issuer, audience and expiry are still checked
+ * on every use. Bounded, because a long test run keeps minting tokens.
+ */
+const verifiedTokens = new WeakMap<KeyObject, Map<string, DecodedJwt>>();
+const MAX_VERIFIED_TOKENS = 1000;
+
+function verifiedJwt(token: string, key: KeyObject): DecodedJwt | 'malformed' | 'signature' {
+  let cache = verifiedTokens.get(key);
+  if (!cache) {
+    cache = new Map();
+    verifiedTokens.set(key, cache);
+  }
+  const known = cache.get(token);
+  if (known) return known;
+  const jwt = decodeJwt(token);
+  if (!jwt) return 'malformed';
+  if (!verifyJwtSignature(jwt, key)) return 'signature';
+  if (cache.size >= MAX_VERIFIED_TOKENS) cache.clear();
+  cache.set(token, jwt);
+  return jwt;
+}
+
 /** Verifies a token this emulator's Entra issued, for one of `audiences`. */
 export function verifyAccessToken(
   ctx: EmulatorContext,
   token: string,
   audiences: readonly string[],
 ): { ok: true; claims: AccessTokenClaims } | { ok: false; problem: TokenProblem } {
-  const jwt = decodeJwt(token);
-  if (!jwt) return { ok: false, problem: 'malformed' };
-  if (!verifyJwtSignature(jwt, ctx.entraKey.publicKey)) return { ok: false, problem: 'signature' };
+  const jwt = verifiedJwt(token, ctx.entraKey.publicKey);
+  if (typeof jwt === 'string') return { ok: false, problem: jwt };
   const tenantId = stringClaim(jwt.payload, 'tid') ?? '';
   if (stringClaim(jwt.payload, 'iss') !== tenantIssuer(ctx, tenantId))
     return { ok: false, problem: 'issuer' };

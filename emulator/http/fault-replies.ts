@@ -50,6 +50,16 @@ function truncated(performed: Reply | null): Reply {
   };
 }
 
+/** The real answer without some of its top-level fields (`{}` when the operation did not run). */
+function withoutFields(performed: Reply | null, fields: readonly string[]): Reply {
+  const json = performed?.json;
+  const body =
+    typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? Object.fromEntries(Object.entries(json).filter(([key]) => !fields.includes(key)))
+      : {};
+  return { status: performed?.status ?? 200, headers: performed?.headers ?? {}, json: body };
+}
+
 /** An endpointproxy answer that is HTTP 200 yet failed, as the real service reports failures. */
 function proxyError(message: string): Reply {
   return {
@@ -103,6 +113,7 @@ export function faultOutcome(
     }
     case 'malformed': {
       if (rule.malformed === 'truncated-json') return truncated(performed);
+      if (rule.malformed === 'missing-fields') return withoutFields(performed, rule.fields ?? []);
       if (rule.malformed === 'html') {
         const status = rule.status ?? 502;
         return { status, text: htmlPage(status), contentType: 'text/html; charset=utf-8' };

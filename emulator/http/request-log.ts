@@ -62,10 +62,14 @@ export function redactedPath(path: string, query: URLSearchParams): string {
   return parts.length > 0 ? `${path}?${parts.join('&')}` : path;
 }
 
+/** Called with each entry the moment its response is decided, before the response is sent. */
+export type RequestListener = (entry: LoggedRequest) => void;
+
 /** The request log, in arrival order (`seq`); entries appear once their response is decided. */
 export class RequestLog {
   private slots: LogSlot[] = [];
   private nextSeq = 1;
+  private readonly listeners = new Set<RequestListener>();
 
   /** Reserves a sequence number at arrival; `finish` completes the entry. */
   begin(start: Pick<LoggedRequest, 'time' | 'service' | 'method' | 'path'>): LogSlot {
@@ -83,6 +87,15 @@ export class RequestLog {
   ): void {
     slot.entry = { ...slot.entry, ...result };
     slot.done = true;
+    for (const listener of this.listeners) listener({ ...slot.entry });
+  }
+
+  /** Adds a listener (see {@link RequestListener}); returns the function that removes it. */
+  subscribe(listener: RequestListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   /** Completed entries, oldest first. */

@@ -33,6 +33,11 @@ export interface RunTaskOptions {
   env?: Record<string, string>;
   /** Called with each stdout line as it arrives; return true to SIGKILL the task (crash tests). */
   killWhen?: (line: string) => boolean;
+  /**
+   * Called once the task process is started, with a function that SIGKILLs it at once (crash
+   * tests that kill on something observed outside the task, e.g. a request the emulator served).
+   */
+  onStart?: (kill: () => void) => void;
   timeoutMs?: number;
 }
 
@@ -165,10 +170,13 @@ export function runTask(options: RunTaskOptions): Promise<TaskRun> {
     let stderr = '';
     let pending = '';
     let killed = false;
-    const timer = setTimeout(() => {
+    const kill = () => {
+      if (killed || child.exitCode !== null || child.signalCode !== null) return;
       killed = true;
       child.kill('SIGKILL');
-    }, options.timeoutMs ?? 120_000);
+    };
+    const timer = setTimeout(kill, options.timeoutMs ?? 120_000);
+    options.onStart?.(kill);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -179,8 +187,7 @@ export function runTask(options: RunTaskOptions): Promise<TaskRun> {
       pending = parts.pop() ?? '';
       for (const line of parts) {
         if (options.killWhen(line)) {
-          killed = true;
-          child.kill('SIGKILL');
+          kill();
           break;
         }
       }

@@ -252,6 +252,35 @@ describe('the bundled task against the emulator', function () {
     }
   });
 
+  it('names the application and the Graph permission to grant when Graph refuses the new secret', async () => {
+    org = demoOrg();
+    const mutable = org as unknown as { applications: Array<Record<string, unknown>> };
+    // The rotator may read every app but owns none of deploy-staging: reads pass, writes are refused.
+    const rotatorApp = mutable.applications.find((a) => a.displayName === 'sc-rotator')!;
+    rotatorApp.graphPermissions = ['Application.Read.All', 'Application.ReadWrite.OwnedBy'];
+    mutable.applications.find((a) => a.displayName === 'deploy-staging')!.owners = [];
+    emulator = await startFor(org);
+    const run = await runJob(emulator, org, { inputs: { action: 'rotate', projects: 'Platform, Payments' } });
+    const rows = report(run).connections;
+    const staging = rows.find((c) => c.name === 'staging-deploy')!;
+    assert.equal(staging.action, 'failed');
+    assert.equal(staging.code, 'graph.forbidden');
+    const appId = applicationNamed(org, 'deploy-staging').appId;
+    assert.equal(
+      staging.next,
+      `Make the rotator's service principal an owner of the application "deploy-staging" (appId ${appId}) and grant it Application.ReadWrite.OwnedBy (or grant Application.ReadWrite.All).`,
+    );
+    // The others still rotate.
+    assert.deepEqual(
+      rows
+        .filter((c) => c.action === 'rotated')
+        .map((c) => c.name)
+        .sort(),
+      ['legacy-deploy', 'shared-deploy'],
+    );
+    assert.equal(run.result, 'Failed');
+  });
+
   it('names the connection and the role to grant when the identity may not update it', async () => {
     org = orgWithRotatorVariants();
     emulator = await startFor(org);

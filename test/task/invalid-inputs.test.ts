@@ -5,68 +5,9 @@
 import assert from 'node:assert/strict';
 import type { Emulator, OrgDescription } from '../../emulator';
 import { emulatedJob, jobTokenOf } from '../../scripts/agent/emulator-agent';
-import type { AgentEndpoint } from '../../scripts/agent/run-task';
 import { runTask } from '../../scripts/agent/run-task';
+import { applyChange, BASE_INPUTS, INVALID_INPUT_CASES } from './invalid-input-cases';
 import { connectionNamed, demoOrg, leaks, stagedTaskDir, startFor } from './task-harness';
-
-type Change = {
-  inputs?: Record<string, string>;
-  variables?: Record<string, string | null>;
-  endpoint?: (e: AgentEndpoint) => AgentEndpoint | null;
-};
-
-const cases: Array<[string, Change, RegExp]> = [
-  [
-    'an unknown action',
-    { inputs: { action: 'delete' } },
-    /Input 'action' has value 'delete': expected one of 'report', 'rotate'/,
-  ],
-  ['non-numeric warningDays', { inputs: { warningDays: 'soon' } }, /Input 'warningDays' has value 'soon'/],
-  [
-    'negative rotateWithinDays',
-    { inputs: { rotateWithinDays: '-1' } },
-    /Input 'rotateWithinDays' has value '-1'/,
-  ],
-  [
-    'failureDays above warningDays',
-    { inputs: { warningDays: '5', failureDays: '6' } },
-    /Input 'failureDays' has value '6'/,
-  ],
-  [
-    'secretLifetimeDays out of range',
-    { inputs: { secretLifetimeDays: '1000' } },
-    /Input 'secretLifetimeDays' has value '1000'/,
-  ],
-  ['maxParallel out of range', { inputs: { maxParallel: '100' } }, /Input 'maxParallel' has value '100'/],
-  ['a malformed connection pattern', { inputs: { connections: '!' } }, /Input 'connections' has value '!'/],
-  ['a wildcard project', { inputs: { projects: 'Pay*' } }, /Input 'projects' has value 'Pay\*'/],
-  [
-    'a non-HTTPS authority',
-    { inputs: { authorityHost: 'http://127.0.0.1:1' } },
-    /Input 'authorityHost' has value 'http:\/\/127\.0\.0\.1:1'/,
-  ],
-  [
-    'PAT mode without a PAT',
-    { inputs: { devOpsAuthentication: 'personalAccessToken' } },
-    /Input 'personalAccessToken' has value \(empty\)/,
-  ],
-  ['a dryRun that is not a boolean', { inputs: { dryRun: 'maybe' } }, /Input 'dryRun' has value 'maybe'/],
-  [
-    'a rotator connection the job was not given',
-    { inputs: { rotatorConnection: 'not-passed' } },
-    /Input 'rotatorConnection' has value 'not-passed'/,
-  ],
-  [
-    'a rotator connection of an unsupported scheme',
-    { endpoint: (e) => ({ ...e, scheme: 'ManagedServiceIdentity' }) },
-    /scheme ManagedServiceIdentity/,
-  ],
-  [
-    'no System.CollectionUri',
-    { variables: { 'System.CollectionUri': null } },
-    /Variable 'System.CollectionUri' is empty/,
-  ],
-];
 
 describe('the bundled task with bad input', function () {
   this.timeout(60_000);
@@ -83,7 +24,7 @@ describe('the bundled task with bad input', function () {
     await emulator.close();
   });
 
-  for (const [what, change, message] of cases) {
+  for (const [what, change, message] of INVALID_INPUT_CASES) {
     it(`fails on ${what}, naming it, with zero requests`, async () => {
       emulator.clearRequests();
       const rotatorId = connectionNamed(org, 'rotator-wif').id;
@@ -92,16 +33,9 @@ describe('the bundled task with bad input', function () {
         org,
         taskDir: stagedTaskDir(),
         rotatorConnectionId: rotatorId,
-        inputs: { action: 'rotate', projects: '*', ...change.inputs },
+        inputs: { ...BASE_INPUTS, ...change.inputs },
       });
-      for (const [name, value] of Object.entries(change.variables ?? {})) {
-        if (value === null) delete options.variables?.[name];
-        else options.variables![name] = value;
-      }
-      if (change.endpoint) {
-        const changed = change.endpoint(options.endpoints![rotatorId]!);
-        if (changed) options.endpoints![rotatorId] = changed;
-      }
+      applyChange(options, rotatorId, change);
       const run = await runTask(options);
       assert.equal(run.exitCode, 0);
       assert.equal(run.result, 'Failed');
