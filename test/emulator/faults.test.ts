@@ -138,6 +138,40 @@ describe('emulator: faults on demand', () => {
     assert.ok((errorOk.body as Json)['error']);
   });
 
+  it('leaves fields out of the real answer with missing-fields (after the effect)', async () => {
+    const before = passwords();
+    emulator.faults.add({
+      operation: 'graph.applications.addPassword',
+      kind: 'malformed',
+      malformed: 'missing-fields',
+      fields: ['secretText', 'hint'],
+      afterEffect: true,
+      times: 1,
+    });
+    const answer = await addPassword();
+    assert.equal(answer.status, 200);
+    const body = answer.body as Json;
+    assert.equal(typeof body['keyId'], 'string');
+    assert.ok(!('secretText' in body) && !('hint' in body));
+    assert.equal(passwords(), before + 1, 'the password was created');
+  });
+
+  it('tells a listener about each request the moment its answer is decided', async () => {
+    const seen: string[] = [];
+    let passwordsThen = -1;
+    const stop = emulator.onRequest((entry) => {
+      seen.push(`${entry.operation} ${entry.status}`);
+      if (entry.operation === 'graph.applications.addPassword') passwordsThen = passwords();
+    });
+    const before = passwords();
+    await getApp();
+    await addPassword();
+    stop();
+    await getApp();
+    assert.deepEqual(seen, ['graph.applications.get 200', 'graph.applications.addPassword 200']);
+    assert.equal(passwordsThen, before + 1, 'called after the effect');
+  });
+
   it('adds latency globally and per rule', async () => {
     emulator.faults.latencyMs = 60;
     emulator.faults.add({ operation: 'graph.applications.get', kind: 'delay', delayMs: 60 });
