@@ -10,7 +10,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
 import { validateTaskManifest } from './task-manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -33,21 +32,19 @@ function fail(message: string): never {
   throw new Error(`package: ${message}`);
 }
 
-/** Bundles the task entry into `outFile` (one CommonJS file, Node 20, no node_modules needed). */
+/**
+ * Bundles the task entry into `outFile` (one CommonJS file, Node 20, no node_modules needed) with
+ * `bundle-task.ts`, in a child process because it needs esbuild's asynchronous API.
+ */
 export function bundleTask(outFile: string): void {
-  const result = buildSync({
-    entryPoints: [path.join(ROOT, TASK_FOLDER, 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    keepNames: true,
-    sourcemap: false,
-    outfile: outFile,
-    logLevel: 'warning',
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'bundle-task.js'), outFile], {
+    encoding: 'utf8',
   });
-  if (result.errors.length > 0) fail(`esbuild reported ${result.errors.length} error(s)`);
+  if (run.status !== 0 || !fs.existsSync(outFile)) {
+    fail(`bundling failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  }
+  // esbuild's warnings, as when it ran in this process.
+  if (run.stderr) process.stderr.write(run.stderr);
 }
 
 /** Stages the extension and, unless `vsix` is false, runs tfx to write the .vsix. */

@@ -1,0 +1,96 @@
+/**
+ * The issue's budgets, checked against this run's numbers only. Sizes are decimal (1 MB =
+ * 1,000,000 bytes), the stricter reading of "250 MB" and "1 MB".
+ */
+import type { ColdStart } from './cold-start';
+import type { SizeResult } from './measure-size';
+import { type NaiveModel, predictNaiveMs } from './naive-model';
+import { WRITE_QUOTA } from './request-stats';
+
+export interface Budget {
+  name: string;
+  /** null: not measured in this run (e.g. the 10,000 size was skipped). */
+  pass: boolean | null;
+  detail: string;
+}
+
+const MB = 1_000_000;
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function checkBudgets(
+  sizes: readonly SizeResult[],
+  model: NaiveModel | null,
+  coldStart: ColdStart | null,
+): Budget[] {
+  const budgets: Budget[] = [];
+  const big = sizes.find((s) => s.size.connections === 10_000 && s.size.projects === 500);
+  const notMeasured = (name: string) =>
+    budgets.push({ name, pass: null, detail: 'not measured in this run' });
+
+  if (big) {
+    const report = big.report.worker.wallMs;
+    budgets.push({
+      name: 'report ≤ 2 × latency lower bound (10,000 / 500)',
+      pass: report <= 2 * big.bound.boundMs,
+      detail: `${fmt(report)} ms vs 2 × ${fmt(big.bound.boundMs)} ms = ${fmt(2 * big.bound.boundMs)} ms (ratio ${fmt(report / big.bound.boundMs, 2)})`,
+    });
+    if (model) {
+      const naive = predictNaiveMs(model, big.naiveRequests);
+      budgets.push({
+        name: 'report ≥ 50 × faster than the naive baseline (10,000 / 500, extrapolated)',
+        pass: naive / report >= 50,
+        detail: `naive ≈ ${fmt(naive)} ms / ${fmt(report)} ms = ${fmt(naive / report, 1)}×`,
+      });
+    } else notMeasured('report ≥ 50 × faster than the naive baseline');
+    const rss = big.report.worker.peakRssBytes;
+    budgets.push({
+      name: 'report peak RSS < 250 MB (10,000 / 500)',
+      pass: rss < 250 * MB,
+      detail: `${fmt(rss / MB, 1)} MB`,
+    });
+    const reads = big.report.requests.byService.graph.reads;
+    const allowed = Math.ceil(big.shape.appsLookedUp / 20) + 5;
+    budgets.push({
+      name: 'Graph read requests ≤ ceil(apps / 20) + 5 (10,000 / 500)',
+      pass: reads <= allowed,
+      detail: `${fmt(reads)} vs ceil(${fmt(big.shape.appsLookedUp)} / 20) + 5 = ${fmt(allowed)}`,
+    });
+  } else {
+    for (const name of [
+      'report ≤ 2 × lower bound',
+      'report ≥ 50 × naive',
+      'peak RSS < 250 MB',
+      'Graph reads',
+    ])
+      notMeasured(name);
+  }
+
+  const rotations = sizes.map((s) => s.rotate.requests);
+  const throttled = rotations.reduce((sum, r) => sum + r.writeThrottled, 0);
+  const fullest = Math.max(0, ...rotations.map((r) => r.maxWritesPerWindow));
+  const low = Math.min(WRITE_QUOTA.capacity, ...rotations.map((r) => r.writeBucketLow));
+  const failed = sizes.reduce((sum, s) => sum + (s.rotate.worker.failed ?? 0), 0);
+  budgets.push({
+    name: 'rotate within the Graph write budget, zero write 429s (all sizes)',
+    pass: sizes.length > 0 && throttled === 0 && fullest <= WRITE_QUOTA.capacity && low >= 0 && failed === 0,
+    detail: `${throttled} write 429s; at most ${fmt(fullest)} writes in any 150 s (quota ${fmt(WRITE_QUOTA.capacity)}); bucket never below ${fmt(low)}; ${failed} rotations failed`,
+  });
+
+  if (coldStart) {
+    budgets.push({
+      name: 'cold start < 1.5 × `node -e 0` + 150 ms',
+      pass: coldStart.taskMedianMs < coldStart.budgetMs,
+      detail: `${fmt(coldStart.taskMedianMs)} ms vs 1.5 × ${fmt(coldStart.nodeMedianMs)} + 150 = ${fmt(coldStart.budgetMs)} ms (medians of ${coldStart.runs})`,
+    });
+    budgets.push({
+      name: '.vsix < 1 MB',
+      pass: coldStart.vsixBytes < MB,
+      detail: `${fmt(coldStart.vsixBytes)} bytes`,
+    });
+  } else {
+    notMeasured('cold start');
+    notMeasured('.vsix size');
+  }
+  return budgets;
+}

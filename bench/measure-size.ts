@@ -1,0 +1,93 @@
+/**
+ * Everything measured at one size, against one emulator process: `report`, then the naive
+ * baseline (both read-only), then `rotate` (which changes the organization, so it comes last).
+ * Each runs in its own worker process; the emulator's log is cleared before each and read after,
+ * so every request count belongs to that phase alone.
+ */
+import { type EmulatorProcess, startEmulatorProcess } from './emulator-process';
+import { discoveryLowerBound, type LowerBound, naiveRequestCount } from './lower-bound';
+import { type BenchSize, type OrgShape, prepareOrg } from './org-shape';
+import { type RequestStats, requestStats } from './request-stats';
+import type { WorkerMode, WorkerResult } from './workers/job';
+import { runWorker } from './workers/spawn-worker';
+
+export interface BenchSettings {
+  latencyMs: number;
+  maxParallel: number;
+  /** Share of the connections rotated. */
+  rotateShare: number;
+  /** `report` runs per size; the median (by wall time) is reported. */
+  reportRuns: number;
+  caDir: string;
+  workDir: string;
+  log: (line: string) => void;
+}
+
+export interface PhaseResult {
+  worker: WorkerResult;
+  requests: RequestStats;
+}
+
+export interface SizeResult {
+  size: BenchSize;
+  shape: OrgShape;
+  bound: LowerBound;
+  /** The median run of `reportRuns` (the machine is shared; one sample is noisy). */
+  report: PhaseResult;
+  /** Wall time of every `report` run, ms, in order. */
+  reportSamplesMs: number[];
+  /** Requests the naive script sends for this organization (`naiveRequestCount`). */
+  naiveRequests: number;
+  /** Measured only where `size.naive`. */
+  naive: PhaseResult | null;
+  rotate: PhaseResult & { requested: number };
+}
+
+export async function measureSize(size: BenchSize, settings: BenchSettings): Promise<SizeResult> {
+  const label = `${size.connections} connections / ${size.projects} projects`;
+  const org = prepareOrg(size, settings.workDir);
+  const emulator = await startEmulatorProcess({
+    orgFile: org.file,
+    caDir: settings.caDir,
+    latencyMs: settings.latencyMs,
+    workDir: settings.workDir,
+  });
+  const phase = async (mode: WorkerMode, rotateCount = 0): Promise<PhaseResult> => {
+    settings.log(`  ${label}: ${mode}…`);
+    await emulator.clearRequests();
+    const worker = await runWorker(
+      { mode, urls: emulator.urls, identity: org.identity, maxParallel: settings.maxParallel, rotateCount },
+      { caPath: emulator.caPath, workDir: settings.workDir },
+    );
+    return { worker, requests: requestStats(await emulator.requests()) };
+  };
+  try {
+    const runs: PhaseResult[] = [];
+    for (let i = 0; i < Math.max(1, settings.reportRuns); i += 1) runs.push(await phase('report'));
+    const byWall = [...runs].sort((a, b) => a.worker.wallMs - b.worker.wallMs);
+    const report = byWall[Math.floor((byWall.length - 1) / 2)]!;
+    const naive = size.naive ? await phase('naive') : null;
+    const requested = Math.round(size.connections * settings.rotateShare);
+    const rotate = { ...(await phase('rotate', requested)), requested };
+    return {
+      size,
+      shape: org.shape,
+      bound: discoveryLowerBound(org.shape, settings.latencyMs, settings.maxParallel),
+      report,
+      reportSamplesMs: runs.map((r) => r.worker.wallMs),
+      naiveRequests: naiveRequestCount(org.shape),
+      naive,
+      rotate,
+    };
+  } finally {
+    await stop(emulator);
+  }
+}
+
+async function stop(emulator: EmulatorProcess): Promise<void> {
+  try {
+    await emulator.stop();
+  } catch {
+    // A failed stop must not hide the measurement's own error.
+  }
+}

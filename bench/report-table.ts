@@ -1,0 +1,133 @@
+/**
+ * The one table `npm run bench` prints: a row per metric, a column per size, then the budgets.
+ * Extrapolated values are marked `~`; everything else was measured in this run.
+ */
+import os from 'node:os';
+import type { Budget } from './budgets';
+import type { ColdStart } from './cold-start';
+import type { SizeResult } from './measure-size';
+import { type NaiveModel, predictNaiveMs } from './naive-model';
+
+const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const n1 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const n2 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+type Row = [label: string, cell: (s: SizeResult) => string];
+
+/** Naive wall time: measured, or `~` extrapolated from the model. */
+export function naiveMs(s: SizeResult, model: NaiveModel | null): { ms: number; measured: boolean } | null {
+  if (s.naive) return { ms: s.naive.worker.wallMs, measured: true };
+  return model ? { ms: predictNaiveMs(model, s.naiveRequests), measured: false } : null;
+}
+
+/** Top-level requests of a phase, all services. */
+const total = (p: { requests: { byService: Record<string, { reads: number; writes: number }> } }) =>
+  Object.values(p.requests.byService).reduce((sum, c) => sum + c.reads + c.writes, 0);
+
+export function renderTable(
+  sizes: readonly SizeResult[],
+  model: NaiveModel | null,
+  coldStart: ColdStart | null,
+  budgets: readonly Budget[],
+  settings: { latencyMs: number; maxParallel: number; reportRuns: number; loadBefore: readonly number[] },
+): string {
+  const rows: Row[] = [
+    ['connections / projects', (s) => `${n0(s.shape.connections)} / ${n0(s.shape.projects)}`],
+    [
+      'AzureRM listed / shared',
+      (s) => `${n0(s.shape.azureRmConnections)} / ${n0(s.shape.sharedConnections)}`,
+    ],
+    ['apps looked up / found', (s) => `${n0(s.shape.appsLookedUp)} / ${n0(s.shape.appsFound)}`],
+    [`REPORT wall ms (median of ${settings.reportRuns})`, (s) => n0(s.report.worker.wallMs)],
+    ['  every run ms', (s) => s.reportSamplesMs.map(n0).join(' ')],
+    ['  latency lower bound ms', (s) => `${n0(s.bound.boundMs)} (${s.bound.totalRounds} rounds)`],
+    [
+      '  rounds: routes+pages+lists+token+apps+SPs',
+      (s) => {
+        const r = s.bound.rounds;
+        return `${r.routeDiscovery + r.endpointRoutes}+${r.projectPages}+${r.connectionLists}+${r.graphToken}+${r.appBatches}+${r.spBatches}`;
+      },
+    ],
+    ['  measured / bound', (s) => n2(s.report.worker.wallMs / s.bound.boundMs)],
+    ['  peak RSS MB', (s) => n1(s.report.worker.peakRssBytes / 1e6)],
+    ['  devops requests', (s) => n0(s.report.requests.byService.devops.reads)],
+    ['  entra requests', (s) => n0(s.report.requests.byService.entra.reads)],
+    [
+      '  graph reads (items in $batch)',
+      (s) => `${n0(s.report.requests.byService.graph.reads)} (${n0(s.report.requests.batchItems)})`,
+    ],
+    ['  429s', (s) => n0(s.report.requests.throttled)],
+    [
+      'NAIVE wall ms (~ extrapolated)',
+      (s) => {
+        const naive = naiveMs(s, model);
+        return naive ? `${naive.measured ? '' : '~'}${n0(naive.ms)}` : 'n/a';
+      },
+    ],
+    [
+      '  requests (expected)',
+      (s) => (s.naive ? `${n0(total(s.naive))} (${n0(s.naiveRequests)})` : `~${n0(s.naiveRequests)}`),
+    ],
+    ['  peak RSS MB', (s) => (s.naive ? n1(s.naive.worker.peakRssBytes / 1e6) : 'n/a')],
+    [
+      '  naive / report',
+      (s) => {
+        const naive = naiveMs(s, model);
+        return naive ? `${naive.measured ? '' : '~'}${n1(naive.ms / s.report.worker.wallMs)}×` : 'n/a';
+      },
+    ],
+    [
+      'ROTATE connections (due)',
+      (s) =>
+        `${n0(s.rotate.worker.rotated ?? 0)} of ${n0(s.rotate.requested)} (${n0(s.rotate.worker.due ?? 0)} due)`,
+    ],
+    ['  failed', (s) => n0(s.rotate.worker.failed ?? 0)],
+    ['  wall ms (execution only)', (s) => n0(s.rotate.worker.wallMs)],
+    ['  graph writes', (s) => n0(s.rotate.requests.byService.graph.writes)],
+    [
+      '  writes / s (quota 20/s, burst 3,000)',
+      (s) => n1(s.rotate.requests.byService.graph.writes / (s.rotate.worker.wallMs / 1000)),
+    ],
+    ['  max writes in 150 s', (s) => n0(s.rotate.requests.maxWritesPerWindow)],
+    [
+      '  429s (from write quota)',
+      (s) => `${n0(s.rotate.requests.throttled)} (${n0(s.rotate.requests.writeThrottled)})`,
+    ],
+    [
+      '  requests devops / entra / graph',
+      (s) => {
+        const b = s.rotate.requests.byService;
+        return `${n0(b.devops.reads + b.devops.writes)} / ${n0(b.entra.reads)} / ${n0(b.graph.reads + b.graph.writes)}`;
+      },
+    ],
+    ['  peak RSS MB', (s) => n1(s.rotate.worker.peakRssBytes / 1e6)],
+  ];
+  const header = ['', ...sizes.map((s) => `${n0(s.size.connections)} conn.`)];
+  const body = rows.map(([label, cell]) => [label, ...sizes.map(cell)]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const out = [
+    `Latency ${settings.latencyMs} ms per request, maxParallel ${settings.maxParallel}; ` +
+      `load average at start ${settings.loadBefore.map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs).`,
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...body.map(line),
+    '',
+  ];
+  if (model) {
+    out.push(
+      `Naive model (least squares over ${model.points.length} measured runs): wall ms = ${n1(model.interceptMs)} + ${n2(model.slopeMs)} × requests.`,
+    );
+  }
+  if (coldStart) {
+    out.push(
+      `Cold start (median of ${coldStart.runs}): node -e 0 ${n0(coldStart.nodeMedianMs)} ms, bundled task ${n0(coldStart.taskMedianMs)} ms ` +
+        `(${coldStart.taskExit.message}). Bundle ${n0(coldStart.bundleBytes)} bytes, .vsix ${n0(coldStart.vsixBytes)} bytes.`,
+    );
+  }
+  out.push('', 'Budgets:');
+  for (const b of budgets)
+    out.push(`  ${b.pass === null ? 'N/A ' : b.pass ? 'PASS' : 'FAIL'}  ${b.name}: ${b.detail}`);
+  return out.join('\n');
+}

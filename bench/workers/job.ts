@@ -1,0 +1,42 @@
+/**
+ * What the orchestrator hands a worker process and what the worker hands back, as JSON files.
+ * A worker is a fresh Node process started with the emulator's CA in NODE_EXTRA_CA_CERTS, so its
+ * peak RSS (`process.resourceUsage().maxRSS`) is the library's (or the naive script's) alone.
+ */
+import type { EmulatorUrls } from '../../emulator';
+import type { WorkerIdentity } from '../org-shape';
+
+export type WorkerMode = 'report' | 'rotate' | 'naive';
+
+export interface WorkerJob {
+  mode: WorkerMode;
+  urls: EmulatorUrls;
+  identity: WorkerIdentity;
+  maxParallel: number;
+  /** `rotate`: how many of the due connections to rotate (the rest are left alone). */
+  rotateCount: number;
+  /** Where the worker writes its {@link WorkerResult}. */
+  resultFile: string;
+}
+
+export interface WorkerResult {
+  mode: WorkerMode;
+  /** Wall time of the measured part: discovery (`report`, `naive`) or plan execution (`rotate`). */
+  wallMs: number;
+  /** Peak resident set size of the worker process over its whole life, in bytes. */
+  peakRssBytes: number;
+  /** Connections the discovery reported. */
+  connectionsFound: number;
+  /** `report`: reports whose expiry could be evaluated (status other than `unknown`). */
+  evaluated?: number;
+  /** `report`: reports by problem code (`lookup_failed` means Graph reads failed). */
+  problems?: Record<string, number>;
+  /** `rotate`: connections due under the default policy, and what happened to the ones rotated. */
+  due?: number;
+  rotated?: number;
+  failed?: number;
+  /** `rotate`: discovery + plan before the execution (not part of `wallMs`). */
+  discoveryMs?: number;
+  /** First failure messages of `rotate`, to see why, not only how many. */
+  failures?: string[];
+}

@@ -1,0 +1,140 @@
+/**
+ * `report` and `rotate` through the library, wired as the pipeline task wires it (`connect` with
+ * the rotator's workload identity federation, the job token for Azure DevOps, `maxParallel`).
+ */
+
+import { randomUUID } from 'node:crypto';
+import https from 'node:https';
+import { systemClock } from '../../lib/clock';
+import { type AzureClients, connect } from '../../lib/connect';
+import { discover } from '../../lib/inventory/discover';
+import { parseNameFilter } from '../../lib/inventory/name-filter';
+import type { Inventory } from '../../lib/inventory/types';
+import { executePlan } from '../../lib/rotation/executor';
+import { type Plan, plan } from '../../lib/rotation/planner';
+import { DEFAULT_ROTATION_POLICY } from '../../lib/rotation/policy';
+import type { WorkerJob, WorkerResult } from './job';
+
+function clientsFor(job: WorkerJob): AzureClients {
+  const { urls, identity } = job;
+  return connect({
+    organizationUrl: urls.organization,
+    rotator: {
+      tenantId: identity.tenantId,
+      appId: identity.rotatorAppId,
+      credential: {
+        kind: 'federated',
+        oidcRequestUri: `${urls.organization}${identity.homeProjectId}/_apis/distributedtask/hubs/build/plans/${randomUUID()}/jobs/${randomUUID()}/oidctoken`,
+        jobToken: identity.jobToken,
+        serviceConnectionId: identity.rotatorConnectionId,
+      },
+    },
+    devOps: { kind: 'bearer', token: identity.jobToken },
+    graphUrl: urls.graph,
+    authorityHost: urls.authorityHost,
+    maxParallel: job.maxParallel,
+    clock: systemClock,
+  });
+}
+
+function runDiscovery(job: WorkerJob, clients: AzureClients): Promise<Inventory> {
+  const all = parseNameFilter('*');
+  if (!all.ok) throw new Error('the name filter "*" did not parse');
+  return discover({
+    organizationUrl: job.urls.organization,
+    connectionSource: clients.devops,
+    applicationSource: clients.graph,
+    projects: { all: true },
+    connections: all.filter,
+    thresholds: { warningDays: 30, failureDays: 7 },
+    rotatorTenantId: job.identity.tenantId,
+    clock: systemClock,
+    maxParallel: job.maxParallel,
+  });
+}
+
+/** Discovery and expiry, timed from the first request to the finished inventory. */
+export async function runReport(job: WorkerJob): Promise<Omit<WorkerResult, 'peakRssBytes'>> {
+  const clients = clientsFor(job);
+  const started = performance.now();
+  const inventory = await runDiscovery(job, clients);
+  const wallMs = performance.now() - started;
+  return {
+    mode: 'report',
+    wallMs,
+    connectionsFound: inventory.connections.length,
+    evaluated: inventory.connections.filter((c) => c.status !== 'unknown').length,
+    problems: countProblems(inventory),
+  };
+}
+
+function countProblems(inventory: Inventory): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const c of inventory.connections) {
+    if (c.problem) counts[c.problem.code] = (counts[c.problem.code] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Discovery and planning with the default policy, then the execution of the first `rotateCount`
+ * due connections (in the plan's order; the other due ones are left for another run). Only the
+ * execution is timed, and the emulator's request log is cleared just before it, so the
+ * orchestrator's request counts are the rotation's own.
+ */
+export async function runRotate(job: WorkerJob): Promise<Omit<WorkerResult, 'peakRssBytes'>> {
+  const clients = clientsFor(job);
+  const started = performance.now();
+  const inventory = await runDiscovery(job, clients);
+  const full = plan(inventory, DEFAULT_ROTATION_POLICY, systemClock.now());
+  const due = full.entries.filter((e) => e.action === 'rotate');
+  const chosen = new Set(due.slice(0, job.rotateCount).map((e) => e.connectionId));
+  const limited: Plan = {
+    ...full,
+    entries: full.entries.map((e) =>
+      e.action === 'skip' || chosen.has(e.connectionId) ? e : { ...e, action: 'nothing', rotate: null },
+    ),
+  };
+  const discoveryMs = performance.now() - started;
+  await clearRequestLog(job.urls.admin);
+  const executeStarted = performance.now();
+  const results = await executePlan(limited, {
+    connections: clients.devops,
+    credentials: clients.graph,
+    prover: clients.prover,
+    clock: systemClock,
+    maxParallel: job.maxParallel,
+    // The secrets themselves are not kept: the benchmark only counts what happened.
+    mask: () => {},
+  });
+  const wallMs = performance.now() - executeStarted;
+  const failed = results.filter((r) => r.action === 'failed' || r.action === 'race_lost');
+  return {
+    mode: 'rotate',
+    wallMs,
+    discoveryMs,
+    connectionsFound: inventory.connections.length,
+    due: due.length,
+    rotated: results.filter((r) => r.action === 'rotated').length,
+    failed: failed.length,
+    failures: failed
+      .slice(0, 5)
+      .map((r) => `${r.connectionName}: ${r.error?.code ?? '?'} ${r.error?.message ?? ''}`),
+  };
+}
+
+/** `DELETE /_admin/requests`; this process trusts the emulator's CA (NODE_EXTRA_CA_CERTS). */
+function clearRequestLog(adminUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(`${adminUrl}requests`, { method: 'DELETE' }, (response) => {
+      response.resume();
+      response.on('end', () =>
+        (response.statusCode ?? 500) < 400
+          ? resolve()
+          : reject(new Error(`clearing the log: ${response.statusCode}`)),
+      );
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
