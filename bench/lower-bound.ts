@@ -13,12 +13,16 @@
  * - the rotator's Graph token, requested on the first Graph call: msal's OpenID metadata, the
  *   Azure DevOps OIDC token, the Entra token (3 rounds, in sequence);
  * - application `$batch`es of 20 appIds, in waves of `maxParallel`;
- * - service principal `$batch`es of 20 appIds (found apps only), in waves of `maxParallel`.
+ * - the listing of the tenant's disabled service principals (when any app was found), after the
+ *   lookups: one page per 999, pages in sequence (each `@odata.nextLink` comes with the page
+ *   before), at least one page even when none is disabled.
  */
 import type { OrgShape } from './org-shape';
 
 /** Most requests Graph takes in one `$batch`. */
 const BATCH = 20;
+/** Service principals per listing page (the library's `$top`). */
+const SP_PAGE = 999;
 /** Projects per page (the library's `projectPageSize` default). */
 const PAGE = 100;
 
@@ -31,20 +35,20 @@ export interface LowerBound {
     | 'connectionLists'
     | 'graphToken'
     | 'appBatches'
-    | 'spBatches',
+    | 'spPages',
     number
   >;
   totalRounds: number;
   latencyMs: number;
   boundMs: number;
-  /** Graph read requests the library needs at least: application and service principal batches. */
+  /** Graph read requests the library needs at least: application batches and listing pages. */
   graphReads: number;
 }
 
 export function discoveryLowerBound(shape: OrgShape, latencyMs: number, maxParallel: number): LowerBound {
   const waves = (requests: number) => Math.ceil(requests / maxParallel);
   const appBatches = Math.ceil(shape.appsLookedUp / BATCH);
-  const spBatches = Math.ceil(shape.appsFound / BATCH);
+  const spPages = shape.appsFound > 0 ? Math.max(1, Math.ceil(shape.disabledServicePrincipals / SP_PAGE)) : 0;
   const rounds = {
     routeDiscovery: 3,
     projectPages: Math.floor(shape.projects / PAGE) + 1,
@@ -52,7 +56,7 @@ export function discoveryLowerBound(shape: OrgShape, latencyMs: number, maxParal
     connectionLists: waves(shape.projects),
     graphToken: 3,
     appBatches: waves(appBatches),
-    spBatches: waves(spBatches),
+    spPages,
   };
   const totalRounds = Object.values(rounds).reduce((a, b) => a + b, 0);
   return {
@@ -60,7 +64,7 @@ export function discoveryLowerBound(shape: OrgShape, latencyMs: number, maxParal
     totalRounds,
     latencyMs,
     boundMs: totalRounds * latencyMs,
-    graphReads: appBatches + spBatches,
+    graphReads: appBatches + spPages,
   };
 }
 

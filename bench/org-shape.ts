@@ -47,8 +47,14 @@ export interface OrgShape {
   applications: number;
   /** Distinct appIds discovery must look up: ServicePrincipal connections in the rotator's tenant. */
   appsLookedUp: number;
-  /** Of those, the ones that exist (their service principals are read too). */
+  /** Of those, the ones that exist. */
   appsFound: number;
+  /**
+   * Disabled service principals the rotator can list (`accountEnabled eq false`): those of its
+   * tenant's apps that it may read (all with `Application.Read.All`/`ReadWrite.All`, else the apps
+   * it owns), whichever connections use them.
+   */
+  disabledServicePrincipals: number;
   /**
    * Graph GETs the naive script sends: one per ServicePrincipal connection per project list it
    * appears in (hand-written scripts neither deduplicate apps nor merge shared connections).
@@ -126,6 +132,24 @@ function shapeOf(org: OrgDescription): OrgShape {
     applications: org.applications?.length ?? 0,
     appsLookedUp: looked.size,
     appsFound: [...looked].filter((id) => existing.has(id)).length,
+    disabledServicePrincipals: disabledVisibleTo(org),
     naiveGraphGets: spn.reduce((sum, c) => sum + c.projects.length, 0),
   };
+}
+
+/** See {@link OrgShape.disabledServicePrincipals}; the rotator is the app behind `rotator-wif`. */
+function disabledVisibleTo(org: OrgDescription): number {
+  const rotatorAppId = (org.serviceConnections ?? []).find((c) => c.name === 'rotator-wif')?.appId;
+  const rotator = org.applications?.find((a) => a.appId === rotatorAppId);
+  if (!rotator) return 0;
+  const roles = rotator.graphPermissions ?? [];
+  const broad = roles.includes('Application.Read.All') || roles.includes('Application.ReadWrite.All');
+  return (org.applications ?? []).filter(
+    (app) =>
+      app.tenantId.toLowerCase() === rotator.tenantId.toLowerCase() &&
+      app.servicePrincipal?.accountEnabled === false &&
+      (broad ||
+        (roles.includes('Application.ReadWrite.OwnedBy') &&
+          (app.owners ?? []).some((o) => o.toLowerCase() === rotator.appId.toLowerCase()))),
+  ).length;
 }

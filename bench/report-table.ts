@@ -37,15 +37,19 @@ export function renderTable(
       'AzureRM listed / shared',
       (s) => `${n0(s.shape.azureRmConnections)} / ${n0(s.shape.sharedConnections)}`,
     ],
-    ['apps looked up / found', (s) => `${n0(s.shape.appsLookedUp)} / ${n0(s.shape.appsFound)}`],
+    [
+      'apps looked up / found / disabled SPs',
+      (s) =>
+        `${n0(s.shape.appsLookedUp)} / ${n0(s.shape.appsFound)} / ${n0(s.shape.disabledServicePrincipals)}`,
+    ],
     [`REPORT wall ms (median of ${settings.reportRuns})`, (s) => n0(s.report.worker.wallMs)],
     ['  every run ms', (s) => s.reportSamplesMs.map(n0).join(' ')],
     ['  latency lower bound ms', (s) => `${n0(s.bound.boundMs)} (${s.bound.totalRounds} rounds)`],
     [
-      '  rounds: routes+pages+lists+token+apps+SPs',
+      '  rounds: routes+pages+lists+token+apps+SP pages',
       (s) => {
         const r = s.bound.rounds;
-        return `${r.routeDiscovery + r.endpointRoutes}+${r.projectPages}+${r.connectionLists}+${r.graphToken}+${r.appBatches}+${r.spBatches}`;
+        return `${r.routeDiscovery + r.endpointRoutes}+${r.projectPages}+${r.connectionLists}+${r.graphToken}+${r.appBatches}+${r.spPages}`;
       },
     ],
     ['  measured / bound', (s) => n2(s.report.worker.wallMs / s.bound.boundMs)],

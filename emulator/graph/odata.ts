@@ -39,6 +39,24 @@ export function parseApplicationFilter(filter: string | null): ApplicationFilter
   return { kind: 'unsupported', clause: text };
 }
 
+/** A parsed `$filter` on `/servicePrincipals`, or why not. */
+export type ServicePrincipalFilter =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'accountEnabled'; readonly value: boolean }
+  | { readonly kind: 'unsupported'; readonly clause: string };
+
+/**
+ * Parses the one filter a rotator needs on `/servicePrincipals`: `accountEnabled eq true|false`
+ * (GRAPHDOCS `serviceprincipal.md`: `accountEnabled` supports `$filter` `eq`).
+ */
+export function parseServicePrincipalFilter(filter: string | null): ServicePrincipalFilter {
+  if (filter === null || filter.trim() === '') return { kind: 'none' };
+  const text = filter.trim();
+  const eq = /^accountEnabled\s+eq\s+(true|false)$/i.exec(text);
+  if (eq?.[1]) return { kind: 'accountEnabled', value: eq[1].toLowerCase() === 'true' };
+  return { kind: 'unsupported', clause: text };
+}
+
 /** `$select` as a list of property names; null when absent. */
 export function parseSelect(select: string | null): string[] | null {
   if (select === null) return null;

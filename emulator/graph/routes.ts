@@ -8,7 +8,7 @@ import { executeBatch } from './batch';
 import { graphError } from './errors';
 import { createFederatedCredential, listFederatedCredentials } from './federated-credentials';
 import { addPassword, removePassword } from './passwords';
-import { getServicePrincipal } from './service-principals';
+import { getServicePrincipal, listServicePrincipals } from './service-principals';
 
 /** `applications/{objectId}` or `applications(appId='{appId}')` (GRAPHDOCS `application-get.md`). */
 const APP = "/v1\\.0/applications(?:/(?<objectId>[^/()]+)|\\(appId='(?<appId>[^'/]+)'\\))";
@@ -76,6 +76,12 @@ export function graphService(ctx: EmulatorContext, env: DispatchEnvironment): Se
         write: true,
         target,
         handle: (req) => createFederatedCredential(ctx, req),
+      },
+      {
+        method: 'GET',
+        pattern: /^\/v1\.0\/servicePrincipals$/,
+        operation: 'graph.servicePrincipals.list',
+        handle: (req) => listServicePrincipals(ctx, req),
       },
       {
         method: 'GET',

@@ -1,8 +1,12 @@
 import type { EmulatorContext } from '../context';
 import { json, type Reply, type RequestContext } from '../http/types';
-import { allowed, authenticate, forbidden, mayEver } from './access';
+import type { Application } from '../state/model';
+import { allowed, authenticate, forbidden, type GraphCaller, mayEver } from './access';
 import { graphError, graphIdHeaders, resourceNotFound } from './errors';
-import { parseSelect } from './odata';
+import { decodeSkipToken, encodeSkipToken, parseSelect, parseServicePrincipalFilter } from './odata';
+
+const MAX_TOP = 999;
+const DEFAULT_TOP = 100;
 
 const PROPERTIES = [
   'id',
@@ -14,10 +18,11 @@ const PROPERTIES = [
   'servicePrincipalType',
 ];
 
-/** `GET /servicePrincipals(appId='…')` with `$select`; `accountEnabled: false` means no sign-in. */
-export function getServicePrincipal(ctx: EmulatorContext, req: RequestContext): Reply {
-  const caller = authenticate(ctx, req);
-  if ('status' in caller) return caller;
+/** The `$select`ed properties in canonical case, or Graph's 400 for an unknown one. */
+function selectOrError(
+  ctx: EmulatorContext,
+  req: RequestContext,
+): { requested: string[] | null; select: string[] } | Reply {
   const requested = parseSelect(req.query.get('$select'));
   const known = new Map(PROPERTIES.map((p) => [p.toLowerCase(), p]));
   const select: string[] = [];
@@ -34,6 +39,41 @@ export function getServicePrincipal(ctx: EmulatorContext, req: RequestContext): 
     }
     select.push(canonical);
   }
+  return { requested, select };
+}
+
+function view(app: Application, select: readonly string[]): Record<string, unknown> {
+  const sp = app.servicePrincipal;
+  const full: Record<string, unknown> = {
+    id: sp?.objectId,
+    accountEnabled: sp?.accountEnabled,
+    appId: app.appId,
+    appDisplayName: app.displayName,
+    appOwnerOrganizationId: app.tenantId,
+    displayName: app.displayName,
+    servicePrincipalType: 'Application',
+  };
+  const result: Record<string, unknown> = {};
+  for (const property of select) result[property] = full[property];
+  return result;
+}
+
+function context(
+  ctx: EmulatorContext,
+  requested: string[] | null,
+  select: string[],
+  entity: boolean,
+): string {
+  const props = requested ? `(${select.join(',')})` : '';
+  return `${ctx.urls.graph}/v1.0/$metadata#servicePrincipals${props}${entity ? '/$entity' : ''}`;
+}
+
+/** `GET /servicePrincipals(appId='…')` with `$select`; `accountEnabled: false` means no sign-in. */
+export function getServicePrincipal(ctx: EmulatorContext, req: RequestContext): Reply {
+  const caller = authenticate(ctx, req);
+  if ('status' in caller) return caller;
+  const parsed = selectOrError(ctx, req);
+  if ('status' in parsed) return parsed;
   if (!mayEver(caller, 'read')) return forbidden(ctx, req);
   const appId = req.params['appId'] ?? '';
   const app = ctx.store.applicationByAppId(appId);
@@ -41,18 +81,74 @@ export function getServicePrincipal(ctx: EmulatorContext, req: RequestContext): 
     return resourceNotFound(req, ctx.clock, appId);
   }
   if (!allowed(caller, app, 'read')) return forbidden(ctx, req);
-  const full: Record<string, unknown> = {
-    id: app.servicePrincipal.objectId,
-    accountEnabled: app.servicePrincipal.accountEnabled,
-    appId: app.appId,
-    appDisplayName: app.displayName,
-    appOwnerOrganizationId: app.tenantId,
-    displayName: app.displayName,
-    servicePrincipalType: 'Application',
+  const body = {
+    '@odata.context': context(ctx, parsed.requested, parsed.select, true),
+    ...view(app, parsed.select),
   };
-  const view: Record<string, unknown> = {
-    '@odata.context': `${ctx.urls.graph}/v1.0/$metadata#servicePrincipals${requested ? `(${select.join(',')})` : ''}/$entity`,
+  return json(200, body, graphIdHeaders(req));
+}
+
+function candidates(ctx: EmulatorContext, caller: GraphCaller): readonly Application[] {
+  // As for `GET /applications`: an OwnedBy-only caller sees the apps it owns.
+  const broad = caller.roles.has('Application.Read.All') || caller.roles.has('Application.ReadWrite.All');
+  return broad
+    ? ctx.store.applicationsInTenant(caller.tenantId)
+    : ctx.store.applicationsOwnedBy(caller.appId);
+}
+
+/**
+ * `GET /servicePrincipals` with `$filter=accountEnabled eq true|false`, `$select`, `$top`
+ * (≤ 999, default 100) and `$skiptoken` paging. Lists the service principals of the caller's
+ * tenant whose application the caller may read (same rules as `GET /servicePrincipals(appId=…)`).
+ */
+export function listServicePrincipals(ctx: EmulatorContext, req: RequestContext): Reply {
+  const caller = authenticate(ctx, req);
+  if ('status' in caller) return caller;
+  const parsed = selectOrError(ctx, req);
+  if ('status' in parsed) return parsed;
+  if (!mayEver(caller, 'read')) return forbidden(ctx, req);
+  const topText = req.query.get('$top');
+  const top = topText === null ? DEFAULT_TOP : Number(topText);
+  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
+    return graphError(
+      req,
+      ctx.clock,
+      400,
+      'Request_BadRequest',
+      `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`,
+    );
+  }
+  const skipToken = req.query.get('$skiptoken');
+  const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
+  if (offset === null) return graphError(req, ctx.clock, 400, 'Request_BadRequest', 'Invalid $skiptoken.');
+  const filter = parseServicePrincipalFilter(req.query.get('$filter'));
+  if (filter.kind === 'unsupported') {
+    return graphError(
+      req,
+      ctx.clock,
+      400,
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified: '${filter.clause}'.`,
+    );
+  }
+  const matching = candidates(ctx, caller).filter(
+    (app) =>
+      app.servicePrincipal !== null &&
+      app.tenantId.toLowerCase() === caller.tenantId.toLowerCase() &&
+      allowed(caller, app, 'read') &&
+      (filter.kind === 'none' || app.servicePrincipal.accountEnabled === filter.value),
+  );
+  const page = matching.slice(offset, offset + top);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(ctx, parsed.requested, parsed.select, false),
+    value: page.map((app) => view(app, parsed.select)),
   };
-  for (const property of select) view[property] = full[property];
-  return json(200, view, graphIdHeaders(req));
+  if (offset + top < matching.length) {
+    const next = new URLSearchParams();
+    for (const [key, value] of req.query) if (key !== '$skiptoken') next.set(key, value);
+    next.set('$top', String(top));
+    next.set('$skiptoken', encodeSkipToken(offset + top));
+    body['@odata.nextLink'] = `${ctx.urls.graph}/v1.0/servicePrincipals?${next.toString()}`;
+  }
+  return json(200, body, graphIdHeaders(req));
 }

@@ -7,7 +7,7 @@
 import { graphScope } from '../auth/clouds';
 import type { TokenProvider } from '../auth/token-provider';
 import type { Clock } from '../clock';
-import type { ErrorCode, HttpError } from '../errors';
+import { type ErrorCode, type HttpError, RotatorError } from '../errors';
 import { JsonHttpClient } from '../http/http-client';
 import { httpErrorFor, safeCode } from '../http/http-errors';
 import type { Limiter } from '../http/limiter';
@@ -61,6 +61,11 @@ export interface GraphClientOptions {
 }
 
 const APP_SELECT = 'id,appId,displayName,passwordCredentials';
+/** Page size of the service principal listing (Graph's maximum `$top`). */
+const SERVICE_PRINCIPAL_PAGE = 999;
+const SERVICE_PRINCIPAL_READ_FIX =
+  'Grant the rotator identity Application.Read.All (or Application.ReadWrite.OwnedBy and ownership of the ' +
+  'applications) so that it can list disabled service principals.';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What to grant when reads are refused (GRAPHDOCS `application-get.md` permissions). */
@@ -158,28 +163,71 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     return result;
   }
 
+  /**
+   * Which of `appIds` have a disabled service principal in this tenant: `false` for those whose
+   * service principal is in the tenant's list of disabled ones
+   * (`GET /servicePrincipals?$filter=accountEnabled eq false`, every `@odata.nextLink` page), `null`
+   * for every other appId (enabled, no service principal, or not visible to the rotator: unknown,
+   * so not flagged). Never `true`. One listing however many appIds, none for an empty input. A
+   * listing that still fails after the retry policy gives up is logged and leaves every appId `null`.
+   */
   async servicePrincipalsEnabled(
     appIds: readonly string[],
     signal?: AbortSignal,
   ): Promise<Map<string, boolean | null>> {
     const result = new Map<string, boolean | null>();
-    const requests: BatchRequest[] = [];
-    const byRequest = new Map<string, string>();
-    for (const appId of new Set(appIds)) {
-      result.set(appId, null);
-      if (!GUID.test(appId)) continue;
-      const id = String(requests.length + 1);
-      requests.push({ id, url: `/servicePrincipals(appId='${appId}')?$select=id,appId,accountEnabled` });
-      byRequest.set(id, appId);
+    for (const appId of appIds) result.set(appId, null);
+    if (result.size === 0) return result;
+    let disabled: Set<string>;
+    try {
+      disabled = await this.disabledServicePrincipalAppIds(signal);
+    } catch (error) {
+      signal?.throwIfAborted();
+      // Like a failed batched item before: unknown, not flagged; discovery goes on.
+      const reason =
+        error instanceof RotatorError
+          ? `${error.code}: ${error.message}${error.fix ? ` ${error.fix}` : ''}`
+          : String(error);
+      this.logger.warn(
+        `Listing the disabled service principals of tenant ${this.tenantId} failed; their state is unknown: ${reason}`,
+      );
+      return result;
     }
-    const answers = await runBatchedGets(requests, this.batchOptions(signal));
-    for (const [id, appId] of byRequest) {
-      const answer = answers.get(id);
-      const enabled = (answer?.body as { accountEnabled?: unknown } | undefined)?.accountEnabled;
-      // 404 (no service principal in this tenant) and unreadable answers stay null, as documented.
-      if (answer?.status === 200 && typeof enabled === 'boolean') result.set(appId, enabled);
-    }
+    for (const appId of result.keys()) if (disabled.has(appId.toLowerCase())) result.set(appId, false);
     return result;
+  }
+
+  /** The appIds (lower case) of the tenant's disabled service principals, all pages. */
+  private async disabledServicePrincipalAppIds(signal: AbortSignal | undefined): Promise<Set<string>> {
+    const appIds = new Set<string>();
+    const seen = new Set<string>();
+    let path: string | undefined =
+      `/servicePrincipals?$filter=${encodeURIComponent('accountEnabled eq false')}` +
+      `&$select=id,appId,accountEnabled&$top=${SERVICE_PRINCIPAL_PAGE}`;
+    while (path) {
+      seen.add(path);
+      const response: { body: { value?: unknown; '@odata.nextLink'?: unknown } | undefined } =
+        await this.http.request<{ value?: unknown; '@odata.nextLink'?: unknown }>({
+          method: 'GET',
+          path,
+          operation: 'graph.servicePrincipals.list',
+          subject: `the disabled service principals of tenant ${this.tenantId}`,
+          fixFor: (code) => (code === 'graph.forbidden' ? SERVICE_PRINCIPAL_READ_FIX : undefined),
+          signal,
+        });
+      const value = response.body?.value;
+      if (!Array.isArray(value)) {
+        throw new RotatorError('http.malformed_response', 'A page of service principals had no value array.');
+      }
+      for (const item of value) {
+        const sp = (item ?? {}) as { appId?: unknown; accountEnabled?: unknown };
+        // The filter asked for disabled ones; trust an item only if it says so itself.
+        if (typeof sp.appId === 'string' && sp.accountEnabled === false) appIds.add(sp.appId.toLowerCase());
+      }
+      const next = response.body?.['@odata.nextLink'];
+      path = typeof next === 'string' && next && !seen.has(next) ? next : undefined;
+    }
+    return appIds;
   }
 
   async listPasswords(appObjectId: string, signal?: AbortSignal): Promise<PasswordCredentialInfo[]> {

@@ -28,8 +28,10 @@ export interface ApplicationSource {
     options?: { withKeyCredentials?: ReadonlySet<string>; signal?: AbortSignal },
   ): Promise<Map<string, ApplicationLookup>>;
   /**
-   * `accountEnabled` of each app's service principal in the tenant; null when the app has no
-   * service principal there or it could not be read.
+   * For each appId: `false` when its service principal is among the tenant's disabled ones (one
+   * listing, `accountEnabled eq false`, all pages), else `null`: enabled, no service principal in
+   * the tenant, or the listing failed. Null means unknown and is not flagged; `true` is never
+   * returned by the Graph adapter.
    */
   servicePrincipalsEnabled(
     appIds: readonly string[],

@@ -244,6 +244,149 @@ describe('emulator: Microsoft Graph', () => {
     assert.equal((await graph(READ_ALL, `/servicePrincipals(appId='${target(7).appId}')`)).status, 404);
   });
 
+  describe('GET /servicePrincipals', () => {
+    // Targets 2 (owned by OWNED_BY), 6 (not owned) and 7 (other tenant) disabled.
+    const disabledOrg = () => {
+      const org = graphOrg();
+      return {
+        ...org,
+        applications: (org.applications ?? []).map((app) =>
+          [target(2).appId, target(6).appId, target(7).appId].includes(app.appId)
+            ? {
+                ...app,
+                servicePrincipal: { objectId: app.servicePrincipal!.objectId, accountEnabled: false },
+              }
+            : app,
+        ),
+      };
+    };
+    const DISABLED = `/servicePrincipals?$filter=${encodeURIComponent('accountEnabled eq false')}`;
+    const appIds = (body: { value: Json[] }) => body.value.map((sp) => sp['appId']);
+
+    beforeEach(async () => {
+      await emulator.close();
+      emulator = await start(disabledOrg());
+      tokens.clear();
+    });
+
+    it('filters on accountEnabled eq false and eq true, with $select', async () => {
+      const disabled = await graph<{ value: Json[] }>(
+        READ_ALL,
+        `${DISABLED}&$select=id,appId,accountEnabled`,
+      );
+      assert.equal(disabled.status, 200);
+      assert.deepEqual(
+        appIds(disabled.body),
+        [target(2).appId, target(6).appId],
+        'target-7 is in another tenant',
+      );
+      assert.deepEqual(disabled.body.value[0], {
+        id: target(2).servicePrincipal!.objectId,
+        appId: target(2).appId,
+        accountEnabled: false,
+      });
+      assert.equal(
+        (disabled.body as Json)['@odata.context'],
+        `${emulator.urls.graph}/v1.0/$metadata#servicePrincipals(id,appId,accountEnabled)`,
+      );
+      assert.equal((disabled.body as Json)['@odata.nextLink'], undefined);
+      const enabled = await graph<{ value: Json[] }>(
+        READ_ALL,
+        `/servicePrincipals?$filter=accountEnabled eq true&$select=appId,accountEnabled&$top=999`,
+      );
+      assert.equal(enabled.body.value.length, 9, 'eleven apps in this tenant, two disabled');
+      assert.ok(enabled.body.value.every((sp) => sp['accountEnabled'] === true));
+      const all = await graph<{ value: Json[] }>(READ_ALL, '/servicePrincipals?$select=appId');
+      assert.equal(all.body.value.length, 11);
+      assert.deepEqual(
+        emulator
+          .requests()
+          .slice(-3)
+          .map((r) => `${r.operation} ${r.status}`),
+        Array(3).fill('graph.servicePrincipals.list 200'),
+      );
+    });
+
+    it('pages with $top and @odata.nextLink, keeping the filter', async () => {
+      const seen: unknown[] = [];
+      let next: string | undefined = `${emulator.urls.graph}/v1.0${DISABLED}&$select=appId&$top=1`;
+      let pages = 0;
+      while (next) {
+        const page: { status: number; body: { value: Json[]; '@odata.nextLink'?: string } } = await call(
+          next,
+          {
+            headers: { authorization: `Bearer ${await as(READ_ALL)}` },
+          },
+        );
+        assert.equal(page.status, 200);
+        assert.equal(page.body.value.length, 1);
+        seen.push(...appIds(page.body));
+        next = page.body['@odata.nextLink'];
+        pages += 1;
+      }
+      assert.equal(pages, 2);
+      assert.deepEqual(seen, [target(2).appId, target(6).appId]);
+      assert.equal((await graph(READ_ALL, '/servicePrincipals?$top=1000')).status, 400);
+      assert.equal((await graph(READ_ALL, '/servicePrincipals?$skiptoken=nope')).status, 400);
+      assert.equal((await graph(READ_ALL, '/servicePrincipals?$select=nope')).status, 400);
+    });
+
+    it('shows only what the caller may read: its tenant, and owned apps for OwnedBy', async () => {
+      const owned = await graph<{ value: Json[] }>(OWNED_BY, DISABLED);
+      assert.deepEqual(appIds(owned.body), [target(2).appId], 'target-6 is not owned');
+      const writer = await graph<{ value: Json[] }>(WRITE_ALL, DISABLED);
+      assert.deepEqual(appIds(writer.body), [target(2).appId, target(6).appId]);
+      const foreign = await graph<{ value: Json[] }>(FOREIGN_WRITER, DISABLED);
+      assert.deepEqual(appIds(foreign.body), [target(7).appId]);
+      const denied = await graph(NO_PERMISSION, DISABLED);
+      assert.equal(denied.status, 403);
+      assert.equal((denied.body['error'] as Json)['code'], 'Authorization_RequestDenied');
+      assert.equal((await call(`${emulator.urls.graph}/v1.0${DISABLED}`)).status, 401);
+    });
+
+    it('rejects other filters with 400 Request_UnsupportedQuery', async () => {
+      for (const filter of [
+        `appId eq '${target(1).appId}'`,
+        'accountEnabled eq 1',
+        'accountEnabled ne false',
+        "startswith(displayName,'target')",
+      ]) {
+        const response = await graph(READ_ALL, `/servicePrincipals?$filter=${encodeURIComponent(filter)}`);
+        assert.equal(response.status, 400, filter);
+        const error = response.body['error'] as Json;
+        assert.equal(error['code'], 'Request_UnsupportedQuery');
+        assert.ok(String(error['message']).includes(filter), filter);
+      }
+    });
+
+    it('works inside $batch with a relative url', async () => {
+      const response = await graph<{ responses: Json[] }>(WRITE_ALL, '/$batch', {
+        method: 'POST',
+        body: {
+          requests: [
+            { id: '1', method: 'GET', url: `${DISABLED}&$select=appId&$top=1` },
+            { id: '2', method: 'GET', url: "/servicePrincipals?$filter=appId eq 'x'" },
+          ],
+        },
+      });
+      assert.equal(response.status, 200);
+      const byId = Object.fromEntries(response.body.responses.map((r) => [r['id'], r]));
+      assert.equal(byId['1']!['status'], 200);
+      const body = byId['1']!['body'] as { value: Json[]; '@odata.nextLink'?: string };
+      assert.deepEqual(appIds(body), [target(2).appId]);
+      assert.ok(body['@odata.nextLink']?.startsWith(`${emulator.urls.graph}/v1.0/servicePrincipals?`));
+      assert.equal(byId['2']!['status'], 400);
+      const outer = emulator.requests().find((r) => r.operation === 'graph.batch')!;
+      assert.deepEqual(
+        emulator
+          .requests()
+          .filter((r) => r.batchSeq === outer.seq)
+          .map((r) => r.operation),
+        ['graph.servicePrincipals.list', 'graph.servicePrincipals.list'],
+      );
+    });
+  });
+
   it('limits writes per caller and tenant with 429, Retry-After and x-ms-throttle-scope; the clock refills', async () => {
     const path = `/applications/${target(4).objectId}/addPassword`;
     for (let i = 0; i < 5; i += 1)

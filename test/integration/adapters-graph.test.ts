@@ -9,6 +9,7 @@ import { GraphClient } from '../../lib/graph/graph-client';
 import { FakeClock } from '../unit/http/fake-clock';
 import { EmulatorDrivenClock, ops, startAdaptersEmulator } from './adapters-harness';
 import {
+  DISABLED_SP_APP,
   ROTATOR_APP,
   ROTATOR_OBJECT,
   ROTATOR_SECRET,
@@ -103,13 +104,46 @@ describe('GraphClient against the emulator', () => {
     assert.deepEqual(clock.sleeps, [3000]);
   });
 
-  it('reads service principal state', async () => {
+  it('reads service principal state with one listing of the disabled ones', async () => {
     const result = await client().servicePrincipalsEnabled([
       targetAppId(1),
+      DISABLED_SP_APP,
       '20000000-0000-4000-8000-0000000009ff',
     ]);
-    assert.deepEqual([...result.values()], [true, null]);
-    assert.equal(ops(emulator, 'graph.batch').length, 1);
+    assert.deepEqual([...result.values()], [null, false, null], 'enabled and absent are both unknown');
+    assert.deepEqual(
+      emulator.requests().map((e) => [e.operation, e.status, e.batchSeq, decodeURIComponent(e.path)]),
+      [
+        [
+          'graph.servicePrincipals.list',
+          200,
+          undefined,
+          '/v1.0/servicePrincipals?$filter=accountEnabled eq false&$select=id,appId,accountEnabled&$top=999',
+        ],
+      ],
+    );
+    assert.equal((await client().servicePrincipalsEnabled([])).size, 0);
+    assert.equal(emulator.requests().length, 1, 'no appIds, no request');
+  });
+
+  it('retries a refused service principal listing, and leaves all unknown when it never answers', async () => {
+    emulator.faults.add({ operation: 'graph.servicePrincipals.list', kind: 'unavailable', times: 1 });
+    const clock = new FakeClock();
+    const retried = await client(clock).servicePrincipalsEnabled([DISABLED_SP_APP]);
+    assert.deepEqual([...retried.values()], [false]);
+    assert.deepEqual(
+      ops(emulator, 'graph.servicePrincipals.list').map((e) => e.status),
+      [503, 200],
+    );
+    emulator.clearRequests();
+    emulator.faults.add({ operation: 'graph.servicePrincipals.list', kind: 'status', status: 500 });
+    const failed = await client(new FakeClock()).servicePrincipalsEnabled([targetAppId(1), DISABLED_SP_APP]);
+    assert.deepEqual([...failed.values()], [null, null]);
+    assert.deepEqual(
+      ops(emulator, 'graph.servicePrincipals.list').map((e) => e.status),
+      [500, 500, 500, 500, 500, 500],
+      'the retry policy gave up after maxAttempts (6)',
+    );
   });
 
   it('mints, lists and removes a password; removing it twice is fine', async () => {

@@ -27,6 +27,8 @@ export const projectId = (n: number) => guid('50000000', n);
 export const projectName = (n: number) => `Project ${String(n).padStart(3, '0')}`;
 
 export const EXPIRED_APP = targetAppId(TARGET_COUNT);
+/** The one target whose service principal is disabled (no connection uses it). */
+export const DISABLED_SP_APP = targetAppId(TARGET_COUNT - 1);
 export const EXPIRED_SECRET = 'expired-secret-value-0123456789abcdefABCD';
 
 export const CONNECTIONS = {
@@ -66,7 +68,7 @@ export function adaptersOrg(): OrgDescription {
           objectId: targetObjectId(n),
           tenantId: TENANT,
           displayName: `target-${n}`,
-          servicePrincipal: { objectId: guid('60000000', n) },
+          servicePrincipal: { objectId: guid('60000000', n), accountEnabled: n !== TARGET_COUNT - 1 },
           owners: [ROTATOR_APP],
           passwordCredentials: [
             {

@@ -113,7 +113,7 @@ describe('discover() with the real clients against a mixed organization of 105 p
     assert.equal(Object.keys(inventory.applications).length, FOUND_APPS);
   });
 
-  it('spends one connection list per project, two project pages and ceil(apps / 20) Graph batches', async () => {
+  it('spends one connection list per project, two project pages, ceil(apps / 20) Graph batches and one SP listing', async () => {
     await discoverAll();
     const log = emulator.requests();
 
@@ -144,20 +144,32 @@ describe('discover() with the real clients against a mixed organization of 105 p
       'devops.projects.list',
     ]);
 
-    // Graph: 37 apps looked up → ceil(37 / 20) = 2 batches; 36 found → 2 service principal batches.
+    // Graph: 37 apps looked up → ceil(37 / 20) = 2 batches; the 36 found → one listing of the
+    // tenant's disabled service principals (one page: the org has one), not a read per app.
     assert.equal(LOOKED_UP_APPS, 37);
     const batches = ops(emulator, 'graph.batch');
-    assert.equal(batches.length, Math.ceil(LOOKED_UP_APPS / 20) + Math.ceil(FOUND_APPS / 20));
-    assert.equal(batches.length, 4);
+    assert.equal(batches.length, Math.ceil(LOOKED_UP_APPS / 20));
+    assert.equal(batches.length, 2);
     const inner = log.filter((e) => e.batchSeq !== undefined);
     assert.equal(inner.filter((e) => e.operation === 'graph.applications.get').length, LOOKED_UP_APPS);
-    assert.equal(inner.filter((e) => e.operation === 'graph.servicePrincipals.get').length, FOUND_APPS);
+    assert.equal(log.filter((e) => e.operation === 'graph.servicePrincipals.get').length, 0);
+    const listings = ops(emulator, 'graph.servicePrincipals.list');
+    assert.deepEqual(
+      listings.map((e) => [e.status, e.batchSeq, decodeURIComponent(e.path)]),
+      [
+        [
+          200,
+          undefined,
+          '/v1.0/servicePrincipals?$filter=accountEnabled eq false&$select=id,appId,accountEnabled&$top=999',
+        ],
+      ],
+    );
     // Only the certificate connection's app is read with keyCredentials (that $select is throttled).
     assert.equal(inner.filter((e) => /keyCredentials/.test(decodeURIComponent(e.path))).length, 1);
-    // Nothing outside $batch, no write anywhere, one token for the rotator.
+    // Nothing else outside $batch, no write anywhere, one token for the rotator.
     assert.deepEqual(
       log.filter((e) => e.service === 'graph' && e.batchSeq === undefined).map((e) => e.operation),
-      batches.map(() => 'graph.batch'),
+      ['graph.batch', 'graph.batch', 'graph.servicePrincipals.list'],
     );
     assert.equal(log.filter((e) => e.write).length, 0);
     assert.equal(ops(emulator, 'entra.token').length, 1);
@@ -186,7 +198,8 @@ describe('discover() with the real clients against a mixed organization of 105 p
         problem: null,
       },
     ]);
-    assert.equal(ops(emulator, 'graph.batch').length, 2);
+    assert.equal(ops(emulator, 'graph.batch').length, 1);
+    assert.equal(ops(emulator, 'graph.servicePrincipals.list').length, 1);
   });
 
   it('returns the same inventory through 429 and 503 bursts, and the log shows every retry', async () => {
@@ -194,7 +207,6 @@ describe('discover() with the real clients against a mixed organization of 105 p
     emulator.clearRequests();
 
     const THROTTLED_APP = '21000000-0000-4000-8000-000000000001'; // manual-single's app
-    const SP_APP = '21000000-0000-4000-8000-000000000015'; // far-away's app
     emulator.faults.add({
       operation: 'devops.projects.list',
       kind: 'throttle',
@@ -223,8 +235,7 @@ describe('discover() with the real clients against a mixed organization of 105 p
       retryAfterSeconds: 1,
     });
     emulator.faults.add({
-      operation: 'graph.servicePrincipals.get',
-      match: { appId: SP_APP },
+      operation: 'graph.servicePrincipals.list',
       kind: 'throttle',
       times: 1,
       retryAfterMs: 300,
@@ -247,17 +258,22 @@ describe('discover() with the real clients against a mixed organization of 105 p
       ops(emulator, 'entra.token').map((e) => e.status),
       [503, 200],
     );
-    // 4 batches + the one refused whole + 3 re-batches of the throttled app + 1 of the throttled SP.
+    // 2 batches + the one refused whole + 3 re-batches of the throttled app.
     const batches = ops(emulator, 'graph.batch');
-    assert.equal(batches.length, 4 + 1 + 3 + 1);
-    assert.deepEqual(batches.map((e) => e.status).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 503]);
+    assert.equal(batches.length, 2 + 1 + 3);
+    assert.deepEqual(batches.map((e) => e.status).sort(), [200, 200, 200, 200, 200, 503]);
     const inner = emulator.requests().filter((e) => e.batchSeq !== undefined);
     const appGets = inner.filter((e) => e.operation === 'graph.applications.get');
     assert.equal(appGets.length, LOOKED_UP_APPS + 3);
     assert.equal(appGets.filter((e) => e.status === 429).length, 3);
-    const spGets = inner.filter((e) => e.operation === 'graph.servicePrincipals.get');
-    assert.equal(spGets.length, FOUND_APPS + 1);
-    assert.equal(spGets.filter((e) => e.status === 429).length, 1);
+    // The service principal listing: refused once (429, Retry-After-Ms 300), then answered.
+    assert.deepEqual(
+      ops(emulator, 'graph.servicePrincipals.list').map((e) => [e.status, e.batchSeq]),
+      [
+        [429, undefined],
+        [200, undefined],
+      ],
+    );
     // Waited as asked: Retry-After seconds, or the milliseconds header.
     assert.ok(clock.sleeps.includes(2000) && clock.sleeps.includes(1000) && clock.sleeps.includes(300));
     assert.ok(

@@ -84,9 +84,11 @@ describe('the bundled task against the emulator', function () {
     });
     assert.equal(values.DaysUntilNextExpiry, '-6');
     assert.deepEqual(writes(emulator), []);
-    // One connection list per project, Graph reads batched.
+    // One connection list per project, application reads batched, one listing of disabled SPs.
     assert.equal(emulator.requests().filter((r) => r.operation === 'devops.endpoints.list').length, 3);
-    assert.equal(emulator.requests().filter((r) => r.operation === 'graph.batch').length, 2);
+    assert.equal(emulator.requests().filter((r) => r.operation === 'graph.batch').length, 1);
+    assert.equal(emulator.requests().filter((r) => r.operation === 'graph.servicePrincipals.list').length, 1);
+    assert.equal(emulator.requests().filter((r) => r.operation === 'graph.servicePrincipals.get').length, 0);
 
     const json = report(run);
     assert.equal(json.schemaVersion, 1);
@@ -95,6 +97,7 @@ describe('the bundled task against the emulator', function () {
     assert.deepEqual(shared.projects, ['Payments', 'Web']);
     assert.equal(shared.status, 'warning');
     assert.equal(json.connections.find((c) => c.name === 'old-sandbox')!.code, 'app_not_found');
+    assert.equal(json.connections.find((c) => c.name === 'disabled-sp')!.code, 'service_principal_disabled');
     assert.ok(!json.connections.some((c) => c.name === 'github'), 'non-AzureRM connections are out of scope');
 
     assert.equal(run.summaries.length, 1);

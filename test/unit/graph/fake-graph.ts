@@ -33,6 +33,8 @@ export class FakeGraph {
   readonly requests: Seen[] = [];
   readonly batchSizes: number[] = [];
   interceptor: Interceptor = () => undefined;
+  /** Page size of `GET /servicePrincipals` when it is smaller than the `$top` asked for. */
+  servicePrincipalPageSize = 999;
   private nextKey = 1;
 
   constructor(
@@ -91,13 +93,7 @@ export class FakeGraph {
       const listed = this.apps.filter((a) => ids.includes(a.appId.toLowerCase()));
       return { status: 200, body: { value: listed.map((a) => this.view(a, match![2]!.split(','))) } };
     }
-    match = /^\/servicePrincipals\(appId='([^']+)'\)/.exec(path);
-    if (method === 'GET' && match) {
-      const enabled = this.servicePrincipals[match[1]!];
-      return enabled === undefined
-        ? notFound()
-        : { status: 200, body: { id: 'sp', appId: match[1], accountEnabled: enabled } };
-    }
+    if (method === 'GET' && path.startsWith('/servicePrincipals?')) return this.listServicePrincipals(path);
     match = /^\/applications\/([^/?]+)(\/[A-Za-z]+)?(\?.*)?$/.exec(path);
     const app = match ? this.apps.find((a) => a.id === match![1]) : undefined;
     if (!match) return notFound();
@@ -146,6 +142,27 @@ export class FakeGraph {
       return { status: 204 };
     }
     return notFound();
+  }
+
+  /** `$filter=accountEnabled eq true|false`, `$select`, `$top`, `$skiptoken` (an offset here). */
+  private listServicePrincipals(path: string): { status: number; body?: unknown } {
+    const query = new URLSearchParams(path.slice(path.indexOf('?') + 1));
+    const filter = /^accountEnabled eq (true|false)$/.exec(query.get('$filter') ?? '');
+    if (!filter) return { status: 400, body: { error: { code: 'Request_UnsupportedQuery', message: 'no' } } };
+    const select = (query.get('$select') ?? 'id,appId,accountEnabled').split(',');
+    const top = Math.min(Number(query.get('$top') ?? 100), this.servicePrincipalPageSize);
+    const offset = Number(query.get('$skiptoken') ?? 0);
+    const matching = Object.entries(this.servicePrincipals).filter(([, on]) => String(on) === filter[1]);
+    const value = matching.slice(offset, offset + top).map(([appId, accountEnabled]) => {
+      const all: Record<string, unknown> = { id: `sp-${appId}`, appId, accountEnabled };
+      return Object.fromEntries(select.map((key) => [key, all[key]]));
+    });
+    if (offset + top >= matching.length) return { status: 200, body: { value } };
+    query.set('$skiptoken', String(offset + top));
+    return {
+      status: 200,
+      body: { value, '@odata.nextLink': `${GRAPH}/v1.0/servicePrincipals?${query.toString()}` },
+    };
   }
 
   private view(app: FakeApp, select: string[]): Record<string, unknown> {

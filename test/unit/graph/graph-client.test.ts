@@ -3,6 +3,7 @@ import { staticTokenProvider } from '../../../lib/auth/token-provider';
 import { HttpError } from '../../../lib/errors';
 import { GraphClient } from '../../../lib/graph/graph-client';
 import { WritePacer } from '../../../lib/http/write-pacer';
+import { silentLogger } from '../../../lib/logger';
 import { FakeClock } from '../http/fake-clock';
 import { type FakeApp, FakeGraph, GRAPH } from './fake-graph';
 
@@ -166,17 +167,88 @@ describe('GraphClient.lookupApplications', () => {
 });
 
 describe('GraphClient.servicePrincipalsEnabled', () => {
-  it('reads accountEnabled, null when there is no service principal', async () => {
-    const { client } = setup([], { [appId(1)]: true, [appId(2)]: false });
-    const result = await client.servicePrincipalsEnabled([appId(1), appId(2), appId(3)]);
+  const LIST =
+    'GET /servicePrincipals?$filter=accountEnabled%20eq%20false&$select=id,appId,accountEnabled&$top=999';
+
+  it('lists the disabled service principals once: false for those, null for the rest', async () => {
+    const { graph, client } = setup([], { [appId(1)]: true, [appId(2)]: false, [appId(4)]: false });
+    const result = await client.servicePrincipalsEnabled([
+      appId(1),
+      appId(2),
+      appId(3),
+      appId(2).toUpperCase(),
+    ]);
     assert.deepEqual(
       [...result.entries()],
       [
-        [appId(1), true],
+        [appId(1), null],
         [appId(2), false],
         [appId(3), null],
+        [appId(2).toUpperCase(), false],
       ],
     );
+    assert.deepEqual(
+      graph.requests.map((r) => `${r.method} ${r.path}`),
+      [LIST],
+    );
+  });
+
+  it('follows @odata.nextLink to the last page', async () => {
+    const disabled = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [appId(i + 1), false]));
+    const { graph, client } = setup([], { ...disabled, [appId(6)]: true });
+    graph.servicePrincipalPageSize = 2;
+    const result = await client.servicePrincipalsEnabled([appId(1), appId(5), appId(6)]);
+    assert.deepEqual(
+      [...result.entries()],
+      [
+        [appId(1), false],
+        [appId(5), false],
+        [appId(6), null],
+      ],
+    );
+    assert.equal(graph.requests.length, 3);
+    assert.deepEqual(
+      graph.requests.slice(1).map((r) => new URLSearchParams(r.path.split('?')[1]).get('$skiptoken')),
+      ['2', '4'],
+    );
+  });
+
+  it('sends nothing for no appIds', async () => {
+    const { graph, client } = setup([], { [appId(1)]: false });
+    assert.equal((await client.servicePrincipalsEnabled([])).size, 0);
+    assert.equal(graph.requests.length, 0);
+  });
+
+  it('leaves every appId null, saying why, when the listing fails', async () => {
+    const graph = new FakeGraph([], { [appId(1)]: false });
+    const warnings: string[] = [];
+    const client = new GraphClient({
+      graphUrl: GRAPH,
+      tenantId: TENANT,
+      tokenProvider: staticTokenProvider('graph-token'),
+      clock: new FakeClock(),
+      fetch: graph.fetch,
+      logger: { ...silentLogger, warn: (m) => warnings.push(m) },
+    });
+    graph.interceptor = () => ({
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
+    });
+    const result = await client.servicePrincipalsEnabled([appId(1), appId(2)]);
+    assert.deepEqual(
+      [...result.entries()],
+      [
+        [appId(1), null],
+        [appId(2), null],
+      ],
+    );
+    assert.equal(graph.requests.length, 1, 'a 403 is not retried');
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      /^Listing the disabled service principals of tenant tenant-1 failed; .*graph\.forbidden/,
+    );
+    assert.match(warnings[0]!, /Application\.Read\.All/);
   });
 });
 
