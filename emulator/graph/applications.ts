@@ -4,10 +4,8 @@ import type { Application } from '../state/model';
 import { allowed, authenticate, authorizeApplication, forbidden, type GraphCaller, mayEver } from './access';
 import { applicationView, normalizeSelect } from './application-view';
 import { graphError, graphIdHeaders, throttledReply } from './errors';
-import { decodeSkipToken, encodeSkipToken, parseApplicationFilter, parseSelect } from './odata';
-
-const MAX_TOP = 999;
-const DEFAULT_TOP = 100;
+import { encodeSkipToken, parseApplicationFilter, parseSelect } from './odata';
+import { readPaging, unsupportedFilter } from './paging';
 
 function selectOrError(ctx: EmulatorContext, req: RequestContext): { select: string[] | null } | Reply {
   const { select, unknown } = normalizeSelect(parseSelect(req.query.get('$select')));
@@ -85,30 +83,11 @@ export async function listApplications(ctx: EmulatorContext, req: RequestContext
   const throttled = keyCredentialThrottle(ctx, req, caller, parsed.select);
   if (throttled) return throttled;
   if (!mayEver(caller, 'read')) return forbidden(ctx, req);
-  const topText = req.query.get('$top');
-  const top = topText === null ? DEFAULT_TOP : Number(topText);
-  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
-    return graphError(
-      req,
-      ctx.clock,
-      400,
-      'Request_BadRequest',
-      `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`,
-    );
-  }
-  const skipToken = req.query.get('$skiptoken');
-  const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
-  if (offset === null) return graphError(req, ctx.clock, 400, 'Request_BadRequest', 'Invalid $skiptoken.');
+  const paging = readPaging(ctx, req);
+  if ('status' in paging) return paging;
+  const { top, offset } = paging;
   const filter = parseApplicationFilter(req.query.get('$filter'));
-  if (filter.kind === 'unsupported') {
-    return graphError(
-      req,
-      ctx.clock,
-      400,
-      'Request_UnsupportedQuery',
-      `Unsupported or invalid query filter clause specified: '${filter.clause}'.`,
-    );
-  }
+  if (filter.kind === 'unsupported') return unsupportedFilter(ctx, req, filter.clause);
   const visible = (app: Application) =>
     app.tenantId.toLowerCase() === caller.tenantId.toLowerCase() && allowed(caller, app, 'read');
   let matching: readonly Application[];

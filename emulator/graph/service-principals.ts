@@ -3,10 +3,8 @@ import { json, type Reply, type RequestContext } from '../http/types';
 import type { Application } from '../state/model';
 import { allowed, authenticate, forbidden, type GraphCaller, mayEver } from './access';
 import { graphError, graphIdHeaders, resourceNotFound } from './errors';
-import { decodeSkipToken, encodeSkipToken, parseSelect, parseServicePrincipalFilter } from './odata';
-
-const MAX_TOP = 999;
-const DEFAULT_TOP = 100;
+import { encodeSkipToken, parseSelect, parseServicePrincipalFilter } from './odata';
+import { readPaging, unsupportedFilter } from './paging';
 
 const PROPERTIES = [
   'id',
@@ -107,30 +105,11 @@ export function listServicePrincipals(ctx: EmulatorContext, req: RequestContext)
   const parsed = selectOrError(ctx, req);
   if ('status' in parsed) return parsed;
   if (!mayEver(caller, 'read')) return forbidden(ctx, req);
-  const topText = req.query.get('$top');
-  const top = topText === null ? DEFAULT_TOP : Number(topText);
-  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
-    return graphError(
-      req,
-      ctx.clock,
-      400,
-      'Request_BadRequest',
-      `Invalid page size specified: '${topText}'. Must be between 1 and ${MAX_TOP} inclusive.`,
-    );
-  }
-  const skipToken = req.query.get('$skiptoken');
-  const offset = skipToken === null ? 0 : decodeSkipToken(skipToken);
-  if (offset === null) return graphError(req, ctx.clock, 400, 'Request_BadRequest', 'Invalid $skiptoken.');
+  const paging = readPaging(ctx, req);
+  if ('status' in paging) return paging;
+  const { top, offset } = paging;
   const filter = parseServicePrincipalFilter(req.query.get('$filter'));
-  if (filter.kind === 'unsupported') {
-    return graphError(
-      req,
-      ctx.clock,
-      400,
-      'Request_UnsupportedQuery',
-      `Unsupported or invalid query filter clause specified: '${filter.clause}'.`,
-    );
-  }
+  if (filter.kind === 'unsupported') return unsupportedFilter(ctx, req, filter.clause);
   const matching = candidates(ctx, caller).filter(
     (app) =>
       app.servicePrincipal !== null &&
