@@ -26,6 +26,7 @@ import {
   parsePasswordCredentials,
 } from './graph-parse';
 import { keyCredentialListRequests, keyCredentialsFromLists } from './key-credential-lists';
+import { listDisabledServicePrincipals } from './service-principal-list';
 import type {
   ApplicationLookup,
   FederatedCredentialInfo,
@@ -61,11 +62,6 @@ export interface GraphClientOptions {
 }
 
 const APP_SELECT = 'id,appId,displayName,passwordCredentials';
-/** Page size of the service principal listing (Graph's maximum `$top`). */
-const SERVICE_PRINCIPAL_PAGE = 999;
-const SERVICE_PRINCIPAL_READ_FIX =
-  'Grant the rotator identity Application.Read.All (or Application.ReadWrite.OwnedBy and ownership of the ' +
-  'applications) so that it can list disabled service principals.';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What to grant when reads are refused (GRAPHDOCS `application-get.md` permissions). */
@@ -180,7 +176,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     if (result.size === 0) return result;
     let disabled: Set<string>;
     try {
-      disabled = await this.disabledServicePrincipalAppIds(signal);
+      disabled = await listDisabledServicePrincipals(this.http, this.tenantId, signal);
     } catch (error) {
       signal?.throwIfAborted();
       // Like a failed batched item before: unknown, not flagged; discovery goes on.
@@ -195,39 +191,6 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     }
     for (const appId of result.keys()) if (disabled.has(appId.toLowerCase())) result.set(appId, false);
     return result;
-  }
-
-  /** The appIds (lower case) of the tenant's disabled service principals, all pages. */
-  private async disabledServicePrincipalAppIds(signal: AbortSignal | undefined): Promise<Set<string>> {
-    const appIds = new Set<string>();
-    const seen = new Set<string>();
-    let path: string | undefined =
-      `/servicePrincipals?$filter=${encodeURIComponent('accountEnabled eq false')}` +
-      `&$select=id,appId,accountEnabled&$top=${SERVICE_PRINCIPAL_PAGE}`;
-    while (path) {
-      seen.add(path);
-      const response: { body: { value?: unknown; '@odata.nextLink'?: unknown } | undefined } =
-        await this.http.request<{ value?: unknown; '@odata.nextLink'?: unknown }>({
-          method: 'GET',
-          path,
-          operation: 'graph.servicePrincipals.list',
-          subject: `the disabled service principals of tenant ${this.tenantId}`,
-          fixFor: (code) => (code === 'graph.forbidden' ? SERVICE_PRINCIPAL_READ_FIX : undefined),
-          signal,
-        });
-      const value = response.body?.value;
-      if (!Array.isArray(value)) {
-        throw new RotatorError('http.malformed_response', 'A page of service principals had no value array.');
-      }
-      for (const item of value) {
-        const sp = (item ?? {}) as { appId?: unknown; accountEnabled?: unknown };
-        // The filter asked for disabled ones; trust an item only if it says so itself.
-        if (typeof sp.appId === 'string' && sp.accountEnabled === false) appIds.add(sp.appId.toLowerCase());
-      }
-      const next = response.body?.['@odata.nextLink'];
-      path = typeof next === 'string' && next && !seen.has(next) ? next : undefined;
-    }
-    return appIds;
   }
 
   async listPasswords(appObjectId: string, signal?: AbortSignal): Promise<PasswordCredentialInfo[]> {
