@@ -110,3 +110,16 @@ export function authorizeApplication(
   if (!allowed(caller, app, access)) return forbidden(ctx, req);
   return { caller, app };
 }
+
+/**
+ * The applications a list request may return before per-app checks: the tenant's with a broad
+ * read role, else only the ones the caller owns (with only Application.ReadWrite.OwnedBy the
+ * caller lists the apps it owns; GRAPHDOCS permissions). Used by `GET /applications` and
+ * `GET /servicePrincipals`.
+ */
+export function listCandidates(ctx: EmulatorContext, caller: GraphCaller): readonly Application[] {
+  const broad = caller.roles.has('Application.Read.All') || caller.roles.has('Application.ReadWrite.All');
+  return broad
+    ? ctx.store.applicationsInTenant(caller.tenantId)
+    : ctx.store.applicationsOwnedBy(caller.appId);
+}

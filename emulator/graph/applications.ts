@@ -1,7 +1,15 @@
 import type { EmulatorContext } from '../context';
 import { json, type Reply, type RequestContext } from '../http/types';
 import type { Application } from '../state/model';
-import { allowed, authenticate, authorizeApplication, forbidden, type GraphCaller, mayEver } from './access';
+import {
+  allowed,
+  authenticate,
+  authorizeApplication,
+  forbidden,
+  type GraphCaller,
+  listCandidates,
+  mayEver,
+} from './access';
 import { applicationView, normalizeSelect } from './application-view';
 import { graphError, graphIdHeaders, throttledReply } from './errors';
 import { encodeSkipToken, parseApplicationFilter, parseSelect } from './odata';
@@ -66,14 +74,6 @@ export async function getApplication(ctx: EmulatorContext, req: RequestContext):
   return json(200, body, graphIdHeaders(req));
 }
 
-function candidates(ctx: EmulatorContext, caller: GraphCaller): readonly Application[] {
-  // With only Application.ReadWrite.OwnedBy the caller lists the apps it owns (GRAPHDOCS permissions).
-  const broad = caller.roles.has('Application.Read.All') || caller.roles.has('Application.ReadWrite.All');
-  return broad
-    ? ctx.store.applicationsInTenant(caller.tenantId)
-    : ctx.store.applicationsOwnedBy(caller.appId);
-}
-
 /** `GET /applications` with `$filter`, `$select`, `$top` and `$skiptoken` paging. */
 export async function listApplications(ctx: EmulatorContext, req: RequestContext): Promise<Reply> {
   const caller = authenticate(ctx, req);
@@ -99,7 +99,7 @@ export async function listApplications(ctx: EmulatorContext, req: RequestContext
       .map((v) => lookup.call(ctx.store, v))
       .filter((a): a is Application => a !== undefined && visible(a));
   } else {
-    const all = candidates(ctx, caller);
+    const all = listCandidates(ctx, caller);
     matching =
       filter.kind === 'none'
         ? all.filter(visible)

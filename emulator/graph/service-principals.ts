@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
 import { json, type Reply, type RequestContext } from '../http/types';
 import type { Application } from '../state/model';
-import { allowed, authenticate, forbidden, type GraphCaller, mayEver } from './access';
+import { allowed, authenticate, forbidden, listCandidates, mayEver } from './access';
 import { graphError, graphIdHeaders, resourceNotFound } from './errors';
 import { encodeSkipToken, parseSelect, parseServicePrincipalFilter } from './odata';
 import { readPaging, unsupportedFilter } from './paging';
@@ -86,14 +86,6 @@ export function getServicePrincipal(ctx: EmulatorContext, req: RequestContext): 
   return json(200, body, graphIdHeaders(req));
 }
 
-function candidates(ctx: EmulatorContext, caller: GraphCaller): readonly Application[] {
-  // As for `GET /applications`: an OwnedBy-only caller sees the apps it owns.
-  const broad = caller.roles.has('Application.Read.All') || caller.roles.has('Application.ReadWrite.All');
-  return broad
-    ? ctx.store.applicationsInTenant(caller.tenantId)
-    : ctx.store.applicationsOwnedBy(caller.appId);
-}
-
 /**
  * `GET /servicePrincipals` with `$filter=accountEnabled eq true|false`, `$select`, `$top`
  * (≤ 999, default 100) and `$skiptoken` paging. Lists the service principals of the caller's
@@ -110,7 +102,7 @@ export function listServicePrincipals(ctx: EmulatorContext, req: RequestContext)
   const { top, offset } = paging;
   const filter = parseServicePrincipalFilter(req.query.get('$filter'));
   if (filter.kind === 'unsupported') return unsupportedFilter(ctx, req, filter.clause);
-  const matching = candidates(ctx, caller).filter(
+  const matching = listCandidates(ctx, caller).filter(
     (app) =>
       app.servicePrincipal !== null &&
       app.tenantId.toLowerCase() === caller.tenantId.toLowerCase() &&

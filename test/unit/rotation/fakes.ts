@@ -3,6 +3,8 @@
 // a confidential parameter sent as null keeps the stored value and an omitted one is dropped,
 // Manual rejects spnObjectId/appObjectId, Automatic requires them, unknown keys are rejected,
 // `accesstoken` in a PUT breaks the connection. Every call is journaled in order.
+
+import { AZURERM_DATA_KEYS } from '../../../emulator/state/endpoint-fields';
 import type { Clock } from '../../../lib/clock';
 import type {
   EndpointDocument,
@@ -274,24 +276,7 @@ export class FakeGraph implements CredentialStore, CredentialProver, Application
   }
 }
 
-/** Keys the AzureRM type defines (azure-apis.md §1.4); anything else is rejected. */
-const DATA_KEYS = new Set(
-  [
-    'subscriptionId',
-    'subscriptionName',
-    'environment',
-    'scopeLevel',
-    'creationMode',
-    'resourceGroupName',
-    'managementGroupId',
-    'managementGroupName',
-    'azureSpnRoleAssignmentId',
-    'azureSpnPermissions',
-    'spnObjectId',
-    'appObjectId',
-    'resourceId',
-  ].map((k) => k.toLowerCase()),
-);
+/** Keys the AzureRM type defines (azure-apis.md §1.4, the emulator's list); anything else is rejected. */
 const PARAMETER_KEYS = new Set(
   ['tenantid', 'serviceprincipalid', 'authenticationType', 'serviceprincipalkey', 'scope', 'accesstoken'].map(
     (k) => k.toLowerCase(),
@@ -455,7 +440,7 @@ function validate(body: EndpointDocument): void {
     throw devopsError('devops.bad_request', 400, 'Project reference must be set in the updated endpoint.');
   }
   const unexpected = [
-    ...Object.keys(body.data).filter((k) => !DATA_KEYS.has(k.toLowerCase())),
+    ...Object.keys(body.data).filter((k) => !AZURERM_DATA_KEYS.has(k.toLowerCase())),
     ...Object.keys(body.authorization.parameters).filter((k) => !PARAMETER_KEYS.has(k.toLowerCase())),
   ];
   if (unexpected.length) {
