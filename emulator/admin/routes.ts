@@ -3,6 +3,7 @@ import { parseJsonObject } from '../core/json';
 import { FaultRuleError, type FaultRuleInput } from '../faults';
 import { json, type Reply, type RequestContext, type ServiceDefinition } from '../http/types';
 import { redactedSnapshot } from '../state/snapshot';
+import { federationRoutes } from './federation-routes';
 
 const body = (req: RequestContext) => parseJsonObject(req.body);
 
@@ -156,6 +157,7 @@ export function adminService(ctx: EmulatorContext): ServiceDefinition {
         operation: 'admin.secrets',
         handle: () => json(200, { secrets: ctx.store.issuedSecrets() }),
       },
+      ...federationRoutes(ctx),
     ],
   };
 }

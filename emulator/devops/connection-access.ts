@@ -3,6 +3,7 @@ import type { Reply, RequestContext } from '../http/types';
 import { type Identity, type Project, ROLE_RANK, roleOf, type ServiceConnection } from '../state/model';
 import type { ConnectionRole } from '../state/org-description';
 import { adoError, endpointNotFound, projectNotFound } from './errors';
+import { settlePending } from './pending-conversion';
 
 /** The project named in the route (`{project}`: a name or an id), or 404. */
 export function routeProject(ctx: EmulatorContext, req: RequestContext): Project | Reply {
@@ -27,6 +28,7 @@ export function visibleConnection(
 ): ServiceConnection | null {
   const connection = ctx.store.connection(id);
   if (!connection || (project && !isInProject(connection, project))) return null;
+  settlePending(ctx, connection);
   return ROLE_RANK[roleOf(identity, connection)] > ROLE_RANK.None ? connection : null;
 }
 

@@ -1,7 +1,13 @@
 import type { EmulatorContext } from '../context';
 import { parseJsonObject } from '../core/json';
 import { json, type Reply, type RequestContext } from '../http/types';
-import { CONFIDENTIAL_KEYS, isAzureRm, WIF_ISSUER_KEY, WIF_SUBJECT_KEY } from '../state/endpoint-fields';
+import {
+  CONFIDENTIAL_KEYS,
+  isAzureRm,
+  WIF_ISSUER_KEY,
+  WIF_ISSUER_TYPE_KEY,
+  WIF_SUBJECT_KEY,
+} from '../state/endpoint-fields';
 import type { Identity, Project, ProjectReference, ServiceConnection } from '../state/model';
 import { admit } from './auth';
 import { accessDenied, hasRole, requireConnection, routeProject } from './connection-access';
@@ -15,7 +21,7 @@ import {
 import { endpointView } from './endpoint-view';
 import { adoError, badRequest } from './errors';
 import { LOCATIONS } from './locations';
-import { convertToWorkloadIdentity } from './scheme-conversion';
+import { convertScheme } from './scheme-conversion';
 
 /** `operation` values AzureRM accepts (DECOMP `SpnOperation.cs`, azure-apis.md §1.6). */
 const AZURERM_OPERATIONS = [
@@ -129,7 +135,8 @@ function apply(
   const parameters: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed.parameters)) {
     if (value === null || CONFIDENTIAL_KEYS.has(key.toLowerCase())) continue;
-    if (key === WIF_ISSUER_KEY || key === WIF_SUBJECT_KEY) continue; // server-set, derived on read
+    // Server-set, derived on read.
+    if (key === WIF_ISSUER_KEY || key === WIF_SUBJECT_KEY || key === WIF_ISSUER_TYPE_KEY) continue;
     parameters[key] = value;
   }
   for (const secret of confidential.values())
@@ -186,10 +193,8 @@ export function updateEndpoint(ctx: EmulatorContext, req: RequestContext): Reply
         'The URL of a service connection cannot be changed without providing its credentials again.',
       );
   }
-  if (parsed.scheme !== connection.scheme) {
-    const converted = convertToWorkloadIdentity(ctx, connection, parsed);
-    if ('status' in converted) return converted;
-    apply(ctx, connection, converted, refs);
-  } else apply(ctx, connection, parsed, refs);
+  if (req.query.get('operation')?.toLowerCase() === 'convertauthenticationscheme')
+    return convertScheme(ctx, connection, parsed, project ?? null);
+  apply(ctx, connection, parsed, refs);
   return json(200, endpointView(ctx, connection, project ?? null, 'null'));
 }

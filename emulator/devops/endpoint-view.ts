@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context';
-import { isAzureRm, WIF_ISSUER_KEY, WIF_SUBJECT_KEY } from '../state/endpoint-fields';
+import { isAzureRm, WIF_ISSUER_KEY, WIF_ISSUER_TYPE_KEY, WIF_SUBJECT_KEY } from '../state/endpoint-fields';
 import type { Project, ServiceConnection } from '../state/model';
-import { connectionSubject, oidcIssuer } from './workload-identity';
+import { federationOf } from './workload-identity';
 
 /**
  * How a response treats secrets (azure-apis.md §1.5): get and update responses return every stored
@@ -15,9 +15,13 @@ export function derivedParameters(
   connection: ServiceConnection,
 ): Record<string, string> {
   if (!isAzureRm(connection.type) || connection.scheme !== 'WorkloadIdentityFederation') return {};
+  const { issuer, subject } = federationOf(ctx.store, connection);
   return {
-    [WIF_ISSUER_KEY]: oidcIssuer(ctx.store),
-    [WIF_SUBJECT_KEY]: connectionSubject(ctx.store, connection),
+    [WIF_ISSUER_KEY]: issuer,
+    [WIF_SUBJECT_KEY]: subject,
+    // Seen beside an Entra issuer in create responses; the legacy value is not documented
+    // (federation-and-certificates.md §0.3), so legacy connections carry none.
+    ...(connection.issuerType === 'EntraID' ? { [WIF_ISSUER_TYPE_KEY]: 'EntraID' } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { admit } from './auth';
 import { accessDenied, hasRole, requireConnection, routeProject } from './connection-access';
 import { badRequest } from './errors';
 import { LOCATIONS } from './locations';
-import { connectionSubject, oidcIssuer, TOKEN_EXCHANGE_AUDIENCE } from './workload-identity';
+import { federationOf, TOKEN_EXCHANGE_AUDIENCE } from './workload-identity';
 
 type Details = {
   scheme: string;
@@ -63,12 +63,7 @@ async function credentialOf(
 ): Promise<ClientCredential | 'managed'> {
   if (details.scheme === 'ManagedServiceIdentity') return 'managed';
   if (details.scheme === 'WorkloadIdentityFederation') {
-    return {
-      kind: 'federated',
-      issuer: oidcIssuer(ctx.store),
-      subject: connectionSubject(ctx.store, connection),
-      audience: TOKEN_EXCHANGE_AUDIENCE,
-    };
+    return { kind: 'federated', ...federationOf(ctx.store, connection), audience: TOKEN_EXCHANGE_AUDIENCE };
   }
   const certificate = getIgnoreCase(details.parameters, 'authenticationType') === 'spnCertificate';
   const key = certificate ? CERTIFICATE_KEY : SECRET_KEY;

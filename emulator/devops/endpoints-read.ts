@@ -7,6 +7,7 @@ import { hasRole, routeProject, visibleConnection } from './connection-access';
 import { endpointView } from './endpoint-view';
 import { badRequest, endpointNotFound } from './errors';
 import { LOCATIONS } from './locations';
+import { settlePending } from './pending-conversion';
 
 /**
  * `actionFilter` as NODEAPI sends it (numeric `ServiceEndpointActionFilter`: None 0, Manage 2,
@@ -77,6 +78,7 @@ export function listEndpoints(ctx: EmulatorContext, req: RequestContext): Reply 
   const owner = req.query.get('owner')?.toLowerCase();
   const includeFailed = req.query.get('includeFailed')?.toLowerCase() === 'true';
   const value = ctx.store.connectionsInProject(project.id).filter((c) => {
+    settlePending(ctx, c);
     if (!hasRole(identity, c, role) || !hasRole(identity, c, 'Reader')) return false;
     if (type && c.type.toLowerCase() !== type) return false;
     if (schemes && !schemes.has(c.scheme.toLowerCase())) return false;

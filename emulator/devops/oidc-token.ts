@@ -7,7 +7,7 @@ import { admit } from './auth';
 import { accessDenied, hasRole, requireConnection } from './connection-access';
 import { adoError, badRequest, projectNotFound } from './errors';
 import { LOCATIONS } from './locations';
-import { connectionSubject, oidcIssuer, TOKEN_EXCHANGE_AUDIENCE } from './workload-identity';
+import { federationOf, TOKEN_EXCHANGE_AUDIENCE } from './workload-identity';
 
 /** Short on purpose, so clients must fetch a fresh one instead of caching it (azure-apis.md §3, 700024). */
 export const OIDC_TOKEN_LIFETIME_S = 300;
@@ -16,7 +16,7 @@ export const OIDC_TOKEN_LIFETIME_S = 300;
  * `POST {org}/{projectId}/_apis/distributedtask/hubs/{hub}/plans/{planId}/jobs/{jobId}/oidctoken?serviceConnectionId=…`
  * (SPEC `distributedTask/7.1/task.json` `Oidctoken_Create`; the route behind `System.OidcRequestUri`,
  * azure-apis.md §4.2). Only a job token may ask, only for a workload identity federation connection
- * in that project. The token: RS256, the legacy Azure DevOps issuer, `sc://` subject, audience
+ * in that project. The token: RS256, the connection's issuer and subject (legacy `sc://` or Entra), audience
  * `api://AzureADTokenExchange`.
  */
 export function createOidcToken(ctx: EmulatorContext, req: RequestContext): Reply {
@@ -42,12 +42,15 @@ export function createOidcToken(ctx: EmulatorContext, req: RequestContext): Repl
     return badRequest(`Service connection '${connection.name}' does not use workload identity federation.`);
   }
   const now = Math.floor(ctx.clock.nowMs() / 1000);
+  // The connection's issuer: the legacy one, or Entra's once it was moved (its tokens are then
+  // Entra-issued; here the emulator's OIDC key signs both).
+  const { issuer, subject } = federationOf(ctx.store, connection);
   const oidcToken = signJwt(
     {
       jti: randomUUID(),
-      sub: connectionSubject(ctx.store, connection),
+      sub: subject,
       aud: TOKEN_EXCHANGE_AUDIENCE,
-      iss: oidcIssuer(ctx.store),
+      iss: issuer,
       nbf: now,
       iat: now,
       exp: now + OIDC_TOKEN_LIFETIME_S,

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context';
 import { type DecodedJwt, decodeJwt, numericClaim, stringClaim, verifyJwtSignature } from '../core/jwt';
-import { oidcIssuer } from '../devops/workload-identity';
+import { isEntraIssuer, oidcIssuer } from '../devops/workload-identity';
 import { pemThumbprintSha256 } from '../state/key-credential-certificates';
 import type { Application } from '../state/model';
 import { type AadFailure, aadFailure } from './errors';
@@ -80,13 +80,21 @@ function checkCertificate(
 }
 
 function checkFederated(
+  ctx: EmulatorContext,
   app: Application,
   issuer: string,
   subject: string,
   audience: string,
 ): CredentialCheck {
+  // A new federated credential fails like a missing one until it has propagated (ENTRADOCS
+  // workload-identity-federation-considerations; federation-and-certificates.md §1.4).
+  const now = ctx.clock.nowMs();
   const match = app.federatedIdentityCredentials.find(
-    (f) => f.issuer === issuer && f.subject === subject && f.audiences.includes(audience),
+    (f) =>
+      f.issuer === issuer &&
+      f.subject === subject &&
+      f.audiences.includes(audience) &&
+      (f.usableFrom === undefined || f.usableFrom.getTime() <= now),
   );
   if (!match) {
     return invalidClient(
@@ -131,9 +139,11 @@ function checkAssertion(
     const hex = Buffer.from(x5tS256 ?? x5t ?? '', 'base64url').toString('hex');
     return checkCertificate(ctx, app, x5tS256 ? 'sha256' : 'sha1', hex, jwt);
   }
-  // A federated token: only the emulated Azure DevOps issuer exists here. Its times are emulator time.
+  // A federated token from the emulated Azure DevOps: the legacy issuer or an Entra issuer (both
+  // signed with the emulator's OIDC key). Its times are emulator time.
   const issuer = stringClaim(jwt.payload, 'iss') ?? '';
-  if (issuer !== oidcIssuer(ctx.store) || !verifyJwtSignature(jwt, ctx.oidcKey.publicKey)) {
+  const known = issuer === oidcIssuer(ctx.store) || isEntraIssuer(ctx.store, issuer);
+  if (!known || !verifyJwtSignature(jwt, ctx.oidcKey.publicKey)) {
     const subject = stringClaim(jwt.payload, 'sub') ?? '';
     return invalidClient(
       70021,
@@ -149,7 +159,7 @@ function checkAssertion(
   }
   const aud = jwt.payload['aud'];
   const audience = Array.isArray(aud) ? String(aud[0] ?? '') : String(aud ?? '');
-  return checkFederated(app, issuer, stringClaim(jwt.payload, 'sub') ?? '', audience);
+  return checkFederated(ctx, app, issuer, stringClaim(jwt.payload, 'sub') ?? '', audience);
 }
 
 /**
@@ -217,6 +227,6 @@ export function checkClientCredential(
       return checkCertificate(ctx, app, 'sha256', thumbprint);
     }
     case 'federated':
-      return checkFederated(app, credential.issuer, credential.subject, credential.audience);
+      return checkFederated(ctx, app, credential.issuer, credential.subject, credential.audience);
   }
 }

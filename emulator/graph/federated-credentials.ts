@@ -96,6 +96,8 @@ export function createFederatedCredential(ctx: EmulatorContext, req: RequestCont
     subject,
     audiences: [audiences[0]],
     description: description ?? null,
+    // Sign-ins relying on it fail with AADSTS70021 for a while (federation-and-certificates.md §1.4).
+    usableFrom: new Date(ctx.clock.nowMs() + ctx.faults.propagationDelayMs),
   };
   ctx.store.addFederatedCredential(found.app, credential);
   return json(
@@ -103,4 +105,24 @@ export function createFederatedCredential(ctx: EmulatorContext, req: RequestCont
     { '@odata.context': contextUrl(ctx, found.app.objectId, true), ...view(credential) },
     graphIdHeaders(req),
   );
+}
+
+/**
+ * `DELETE …/federatedIdentityCredentials/{id or name}` → 204; 404 `Request_ResourceNotFound` when
+ * there is none (GRAPHDOCS `federatedidentitycredential-delete.md`; `name` is an alternate key).
+ */
+export function deleteFederatedCredential(ctx: EmulatorContext, req: RequestContext): Reply {
+  const found = authorizeApplication(ctx, req, 'write', (caller) => writeQuota(ctx, req, caller));
+  if ('status' in found) return found;
+  const key = decodeURIComponent(req.params['fic'] ?? '');
+  if (!ctx.store.removeFederatedCredential(found.app, key)) {
+    return graphError(
+      req,
+      ctx.clock,
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+    );
+  }
+  return { status: 204, headers: graphIdHeaders(req) };
 }

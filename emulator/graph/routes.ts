@@ -6,7 +6,11 @@ import { addressedApplication, graphCallerId } from './access';
 import { getApplication, listApplications } from './applications';
 import { executeBatch } from './batch';
 import { graphError } from './errors';
-import { createFederatedCredential, listFederatedCredentials } from './federated-credentials';
+import {
+  createFederatedCredential,
+  deleteFederatedCredential,
+  listFederatedCredentials,
+} from './federated-credentials';
 import { addPassword, removePassword } from './passwords';
 import { getServicePrincipal, listServicePrincipals } from './service-principals';
 
@@ -76,6 +80,14 @@ export function graphService(ctx: EmulatorContext, env: DispatchEnvironment): Se
         write: true,
         target,
         handle: (req) => createFederatedCredential(ctx, req),
+      },
+      {
+        method: 'DELETE',
+        pattern: new RegExp(`^${APP}/federatedIdentityCredentials/(?<fic>[^/]+)$`),
+        operation: 'graph.fic.delete',
+        write: true,
+        target,
+        handle: (req) => deleteFederatedCredential(ctx, req),
       },
       {
         method: 'GET',

@@ -70,6 +70,9 @@ export const WIF_ISSUER_KEY = 'workloadIdentityFederationIssuer';
 /** Server-set parameters of a workload identity federation connection. */
 export const WIF_SUBJECT_KEY = 'workloadIdentityFederationSubject';
 
+/** Server-set: `EntraID` on connections federated through the Entra issuer. */
+export const WIF_ISSUER_TYPE_KEY = 'workloadIdentityFederationIssuerType';
+
 /** Whether a type name is AzureRM (the service accepts any casing). */
 export function isAzureRm(type: string): boolean {
   return type.toLowerCase() === 'azurerm';

@@ -33,6 +33,8 @@ export interface FederatedCredential {
   readonly subject: string;
   readonly audiences: readonly string[];
   readonly description: string | null;
+  /** Before this instant sign-ins relying on it fail with AADSTS70021 (propagation). */
+  readonly usableFrom?: Date;
 }
 
 /** An app registration with its service principal and credentials. */
@@ -76,6 +78,21 @@ export type StoredSecret =
   | { readonly kind: 'literal'; readonly value: string }
   | { readonly kind: 'keyCredential'; readonly appId: string; readonly keyId: string };
 
+/** What a conversion to workload identity federation keeps so that it can be reverted. */
+export interface RecoveryData {
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly confidential: ReadonlyMap<string, StoredSecret>;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** A scheme conversion still running (`operationStatus.state` InProgress) and when it ends. */
+export interface PendingConversion {
+  readonly dueMs: number;
+  /** Applied when it ends; null when it ends `Failed` with `statusMessage`. */
+  readonly apply: ((nowMs: number) => void) | null;
+  readonly failure: string;
+}
+
 /** A connection's place in one project. */
 export interface ProjectReference {
   readonly projectId: string;
@@ -102,6 +119,15 @@ export interface ServiceConnection {
   isReady: boolean;
   operationStatus: { state: string; statusMessage: string };
   isDisabled: boolean;
+  /**
+   * Which issuer a workload identity federation connection uses: the legacy Azure DevOps one or
+   * Entra ID (federation-and-certificates.md §1). Ignored for other schemes.
+   */
+  issuerType: 'AzureDevOps' | 'EntraID';
+  /** Set by a conversion to WIF until it is reverted (DECOMP "recovery data"). */
+  recovery: RecoveryData | null;
+  /** A conversion in progress, settled on the next access once emulator time passes `dueMs`. */
+  pending: PendingConversion | null;
   /** Roles by lower-cased identity id. */
   readonly roles: ReadonlyMap<string, ConnectionRole>;
   readonly createdBy: string | null;

@@ -154,6 +154,8 @@ export interface ServiceConnectionDescription {
   readonly operationStatus?: { readonly state: string; readonly statusMessage?: string };
   /** @default false */
   readonly isDisabled?: boolean;
+  /** Issuer of a WorkloadIdentityFederation connection. @default 'AzureDevOps' (the legacy issuer) */
+  readonly issuerType?: 'AzureDevOps' | 'EntraID';
   /** Per-identity roles; identities not listed get their `defaultRole`. */
   readonly roles?: Readonly<Record<string, ConnectionRole>>;
   /** Extra authorization parameters (non-AzureRM types, e.g. `username`). */

@@ -29,6 +29,13 @@ export class EmulatorStore {
   private readonly identitiesByPat = new Map<string, Identity>();
   private readonly identitiesByAppId = new Map<string, Identity>();
   private readonly secrets = new Set<string>();
+  /**
+   * Replaces the undocumented `/eid1/c/pub/t/…/a/…` start of Entra subjects when set (tests of a
+   * service answering a subject nobody predicted; `PUT /_admin/federation`).
+   */
+  entraSubjectPrefix: string | null = null;
+  /** How long (emulator ms) a scheme conversion stays InProgress. 0: it completes in the PUT. */
+  conversionDelayMs = 0;
 
   constructor(
     readonly organization: { readonly name: string; readonly id: string },
@@ -137,6 +144,17 @@ export class EmulatorStore {
 
   addFederatedCredential(app: Application, credential: FederatedCredential): void {
     app.federatedIdentityCredentials.push(credential);
+  }
+
+  /** Removes a federated credential by id or name; false when there is none. */
+  removeFederatedCredential(app: Application, idOrName: string): boolean {
+    const key = idOrName.toLowerCase();
+    const index = app.federatedIdentityCredentials.findIndex(
+      (f) => f.id.toLowerCase() === key || f.name.toLowerCase() === key,
+    );
+    if (index < 0) return false;
+    app.federatedIdentityCredentials.splice(index, 1);
+    return true;
   }
 
   /** Notes a secret value stored into a connection by an update. */
