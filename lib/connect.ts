@@ -1,147 +1,350 @@
 /**
- * Wires the adapters for one organization and one rotator identity: the Azure DevOps client, the
- * Graph client of the rotator's tenant, the credential prover, and the limits they share. The
- * pipeline task uses it; other tasks and scripts can too, then call `discover`, `plan` and
- * `executePlan` with what it returns.
+ * The front door (spec §11): `connect(options)` checks every option once, with the rules and
+ * words the task's inputs show, and returns a {@link Rotator} bound to one organization, one
+ * rotator identity, one clock and one set of limits. Its verbs are the job: `discover()`,
+ * `plan()`, `execute()` (and `migrate()` once migration lands, issue #12). Nothing is sent until a
+ * verb is called.
+ *
+ * Options are flat and named after the task's inputs (`warningDays`, `rotateWithinDays`, ...), so
+ * an input, an option and a CLI flag (`--warning-days`) are one name, and a new input is one field
+ * here and one rule beside the others of its kind (`parsePolicy`, `parseThresholds`).
  */
-import { AZURE_DEVOPS_SCOPE, type CloudEndpoints, graphScope, resolveCloud } from './auth/clouds';
-import { MsalCredentialProver } from './auth/credential-prover';
-import { type CredentialInput, MsalTokenProvider } from './auth/msal-token-provider';
-import { oidcAssertionSource } from './auth/oidc-assertion';
-import { staticTokenProvider, type TokenProvider } from './auth/token-provider';
+
+import { resolveCloud } from './auth/clouds';
+import type { AzureClients, ClientOptions } from './clients';
+import { createClients } from './clients';
 import { type Clock, systemClock } from './clock';
-import { DevOpsClient } from './devops/devops-client';
-import type { DevOpsAuthentication } from './devops/devops-session';
-import { GraphClient } from './graph/graph-client';
-import { createServiceLimiters, DEFAULT_MAX_PARALLEL, type ServiceLimiters } from './http/limiter';
-import { WritePacer } from './http/write-pacer';
+import { DEFAULT_MAX_PARALLEL } from './http/limiter';
+import { type DiscoveryProgress, discover as discoverConnections } from './inventory/discover';
+import { parseThresholds, type ThresholdInput } from './inventory/expiry';
+import { type FilterError, type NameFilter, parseNameFilter } from './inventory/name-filter';
+import { type ProjectFilter, parseProjectFilter } from './inventory/project-filter';
+import type { Inventory, Thresholds } from './inventory/types';
 import { type Logger, silentLogger } from './logger';
+import { type InputProblem, InvalidInputError } from './options/invalid-input';
+import { httpsBaseUrl, type NumberInput, required, wholeNumber } from './options/rules';
+import { executePlan } from './rotation/executor';
+import { type Plan, plan as planRun } from './rotation/planner';
+import { type PolicyInput, parsePolicy, type RotationPolicy } from './rotation/policy';
+import type { RotationResult, StepEvent } from './rotation/results';
 
-/** How the rotator identity signs in to Entra ID. */
-export type RotatorCredential =
-  | { kind: 'secret'; clientSecret: string }
-  /** PEM holding the certificate and its private key. */
-  | { kind: 'certificate'; pem: string }
+/** Every project of the organization, every connection: the defaults of `projects` and `connections`. */
+export const DEFAULT_SCOPE = Object.freeze({ projects: '*', connections: '*' });
+
+/** Largest `maxParallel` accepted. */
+export const MAX_PARALLEL = 64;
+
+/** Which connections a run looks at, in the task's words. */
+export interface ScopeInput {
   /**
-   * Workload identity federation: a fresh Azure DevOps OIDC token for the rotator's service
-   * connection is exchanged for each Entra token (`System.OidcRequestUri` and the job token).
+   * Project names, comma or newline separated, matched case-insensitively; `*` alone for every
+   * project. @default '*'
    */
-  | { kind: 'federated'; oidcRequestUri: string; jobToken: string; serviceConnectionId: string };
-
-/** The identity that reads and writes application credentials. */
-export interface RotatorIdentityOptions {
-  tenantId: string;
-  /** Application (client) id. */
-  appId: string;
-  /** The rotator connection's `data.environment`. @default 'AzureCloud' */
-  environment?: string;
-  credential: RotatorCredential;
+  projects?: string | undefined;
+  /**
+   * Connection names or wildcard patterns (`*`, `?`), comma or newline separated; a leading `!`
+   * excludes. @default '*'
+   */
+  connections?: string | undefined;
 }
 
-/** How to call Azure DevOps. */
-export type DevOpsCredential =
-  | { kind: 'bearer'; token: string }
-  | { kind: 'pat'; token: string }
-  /** An Entra token of the rotator identity (its service principal must be a user of the organization). */
-  | { kind: 'rotator' };
-
-export interface ConnectOptions {
-  /** Organization URL, e.g. `https://dev.azure.com/contoso`. */
-  organizationUrl: string;
-  rotator: RotatorIdentityOptions;
-  devOps: DevOpsCredential;
-  /** Overrides of the cloud's Graph URL and authority host. */
-  graphUrl?: string | undefined;
-  authorityHost?: string | undefined;
-  /** Requests in flight per service. @default 8 */
-  maxParallel?: number;
+/** What {@link connect} takes. Numbers may be given as numbers or as the text of an input. */
+export interface ConnectOptions
+  extends Omit<ClientOptions, 'maxParallel' | 'clock' | 'logger'>,
+    ScopeInput,
+    ThresholdInput,
+    PolicyInput {
+  /** Requests in flight per service, and connections worked on at once, 1–64. @default 8 */
+  maxParallel?: NumberInput;
   /** @default systemClock */
   clock?: Clock;
   /** @default silentLogger */
   logger?: Logger;
 }
 
-/** Everything discovery and rotation need, ready to use. */
-export interface AzureClients {
-  cloud: CloudEndpoints;
-  devops: DevOpsClient;
-  graph: GraphClient;
-  prover: MsalCredentialProver;
-  /** Tokens of the rotator identity (Graph, Azure DevOps). */
-  rotatorTokens: TokenProvider;
-  limiters: ServiceLimiters;
+/** The options after checking: what the run follows. No credential is in here. */
+export interface RotatorSettings {
+  organizationUrl: string;
+  /** The rotator identity's tenant: connections of other tenants are reported, not read. */
+  tenantId: string;
+  /** The filters as given (trimmed). */
+  projects: string;
+  connections: string;
+  thresholds: Thresholds;
+  policy: RotationPolicy;
+  maxParallel: number;
+  /** The cloud's endpoints after overrides. */
+  graphUrl: string;
+  authorityHost: string;
 }
 
-/** Builds the clients. Sends no request: the first token or call happens on first use. */
-export function connect(options: ConnectOptions): AzureClients {
+/** Options of {@link Rotator.discover}. */
+export interface DiscoverCallOptions extends ScopeInput {
+  signal?: AbortSignal;
+  onProgress?: (progress: DiscoveryProgress) => void;
+}
+
+/** Options of {@link Rotator.execute}. */
+export interface ExecuteCallOptions {
+  /**
+   * Called with each new secret the moment Graph returns it, before anything else sees it (the
+   * task registers it with `setSecret`). If it throws, that password is removed again. The
+   * library itself never logs a secret. @default a no-op
+   */
+  mask?: (secret: string) => void;
+  /** Cancels at the next step boundary; nothing is undone, the next run converges. */
+  signal?: AbortSignal;
+  onStep?: (event: StepEvent) => void;
+  /** Each connection with work, as it finishes (for progress). */
+  onResult?: (result: RotationResult) => void;
+}
+
+/** One connection's result, with the steps it went through in order. */
+export interface ExecutedResult extends RotationResult {
+  steps: StepEvent[];
+}
+
+/** A rotator bound to one organization and identity. */
+export interface Rotator {
+  readonly settings: RotatorSettings;
+  /** The adapters, for power users (the `engine` subpath's functions take them). */
+  readonly clients: AzureClients;
+  /** Finds and evaluates the connections in scope (read-only). */
+  discover(options?: DiscoverCallOptions): Promise<Inventory>;
+  /** What must happen next to each connection, under the bound policy, "now" by the bound clock. Pure; a dry run is this plan. */
+  plan(inventory: Inventory): Plan;
+  /** Performs a plan: one connection's failure never stops the others. */
+  execute(plan: Plan, options?: ExecuteCallOptions): Promise<ExecutedResult[]>;
+  // migrate(): workload identity federation, issue #12.
+}
+
+interface Resolved {
+  settings: RotatorSettings;
+  projects: ProjectFilter;
+  connections: NameFilter;
+}
+
+/**
+ * Checks every option and binds them.
+ *
+ * @throws InvalidInputError (`config.invalid_input`) naming each bad option, its value and what is
+ *   allowed; nothing has been sent.
+ */
+export function connect(options: ConnectOptions): Rotator {
+  const { settings, projects, connections } = resolve(options);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const limiters = createServiceLimiters(options.maxParallel ?? DEFAULT_MAX_PARALLEL);
+  const clients = createClients({
+    ...options,
+    organizationUrl: settings.organizationUrl,
+    graphUrl: settings.graphUrl,
+    authorityHost: settings.authorityHost,
+    maxParallel: settings.maxParallel,
+    clock,
+    logger,
+  });
+  return {
+    settings,
+    clients,
+    discover: (call = {}) => {
+      const scope =
+        call.projects === undefined && call.connections === undefined
+          ? { projects, connections }
+          : scopeOf({
+              projects: call.projects ?? settings.projects,
+              connections: call.connections ?? settings.connections,
+            });
+      return discoverConnections({
+        organizationUrl: settings.organizationUrl,
+        connectionSource: clients.devops,
+        applicationSource: clients.graph,
+        projects: scope.projects,
+        connections: scope.connections,
+        thresholds: settings.thresholds,
+        rotatorTenantId: settings.tenantId,
+        clock,
+        logger,
+        maxParallel: settings.maxParallel,
+        ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.onProgress ? { onProgress: call.onProgress } : {}),
+      });
+    },
+    plan: (inventory) => planRun(inventory, settings.policy, clock.now()),
+    execute: async (plan, call = {}) => {
+      const steps = new Map<string, StepEvent[]>();
+      const results = await executePlan(plan, {
+        connections: clients.devops,
+        credentials: clients.graph,
+        prover: clients.prover,
+        clock,
+        logger,
+        maxParallel: settings.maxParallel,
+        mask: call.mask ?? (() => {}),
+        ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.onResult ? { onResult: call.onResult } : {}),
+        onStep: (event) => {
+          const list = steps.get(event.connectionId) ?? [];
+          list.push(event);
+          steps.set(event.connectionId, list);
+          call.onStep?.(event);
+        },
+      });
+      return results.map((r) => ({ ...r, steps: steps.get(r.connectionId) ?? [] }));
+    },
+  };
+}
+
+/** The checks of {@link connect}, every problem at once. */
+function resolve(options: ConnectOptions): Resolved {
+  const problems: InputProblem[] = [];
+  const take = <T>(
+    checked: { ok: true; value: T } | { ok: false; problem: InputProblem },
+    fallback: T,
+  ): T => {
+    if (checked.ok) return checked.value;
+    problems.push(checked.problem);
+    return fallback;
+  };
+  const organization = httpsBaseUrl('organizationUrl', options.organizationUrl);
+  const organizationUrl = take(
+    organization.ok && organization.value === null
+      ? required('organizationUrl', '', "the organization's https:// URL")
+      : organization,
+    null,
+  );
+  const tenantId = take(
+    required('rotator.tenantId', options.rotator?.tenantId, 'the rotator identity’s tenant id'),
+    '',
+  );
+  take(
+    required('rotator.appId', options.rotator?.appId, 'the rotator identity’s application (client) id'),
+    '',
+  );
+  problems.push(...credentialProblems(options));
+
+  const scope = scopeProblems({ projects: options.projects, connections: options.connections });
+  problems.push(...scope.problems);
+  const thresholds = parseThresholds(options);
+  problems.push(...thresholds.problems);
+  const policy = parsePolicy(options);
+  problems.push(...policy.problems);
+  const maxParallel = take(
+    wholeNumber('maxParallel', options.maxParallel, DEFAULT_MAX_PARALLEL, 1, MAX_PARALLEL),
+    DEFAULT_MAX_PARALLEL,
+  );
+  const graphUrl = take(httpsBaseUrl('graphUrl', options.graphUrl), null);
+  const authorityHost = take(httpsBaseUrl('authorityHost', options.authorityHost), null);
+  if (problems.length > 0) throw new InvalidInputError(problems);
+
   const cloud = resolveCloud(options.rotator.environment, {
-    graphUrl: options.graphUrl,
-    authorityHost: options.authorityHost,
+    graphUrl: graphUrl ?? undefined,
+    authorityHost: authorityHost ?? undefined,
   });
+  return {
+    settings: {
+      organizationUrl: organizationUrl ?? '',
+      tenantId,
+      projects: scope.text.projects,
+      connections: scope.text.connections,
+      thresholds: thresholds.thresholds,
+      policy: policy.policy,
+      maxParallel,
+      graphUrl: cloud.graphUrl,
+      authorityHost: cloud.authorityHost,
+    },
+    projects: scope.projects,
+    connections: scope.connections,
+  };
+}
 
-  const credential: CredentialInput =
-    options.rotator.credential.kind === 'federated'
-      ? {
-          kind: 'assertion',
-          getAssertion: oidcAssertionSource({
-            oidcRequestUri: options.rotator.credential.oidcRequestUri,
-            serviceConnectionId: options.rotator.credential.serviceConnectionId,
-            jobToken: staticTokenProvider(options.rotator.credential.jobToken),
-            clock,
-            logger,
-            limiter: limiters.devops,
-          }),
-        }
-      : options.rotator.credential.kind === 'secret'
-        ? { kind: 'secret', clientSecret: options.rotator.credential.clientSecret }
-        : { kind: 'certificate', pem: options.rotator.credential.pem };
+/** Presence of the credential parts; their values are secrets and never shown. */
+function credentialProblems(options: ConnectOptions): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const credential = options.rotator?.credential;
+  const missing = (option: string, allowed: string) => problems.push({ option, value: '', allowed });
+  if (credential?.kind === 'secret') {
+    if (!credential.clientSecret) missing('rotator.credential.clientSecret', 'expected the client secret');
+  } else if (credential?.kind === 'certificate') {
+    if (!credential.pem?.includes('PRIVATE KEY')) {
+      missing('rotator.credential.pem', 'expected a PEM holding the certificate and its private key');
+    }
+  } else if (credential?.kind === 'federated') {
+    if (!credential.oidcRequestUri || !credential.jobToken || !credential.serviceConnectionId) {
+      missing(
+        'rotator.credential',
+        'expected the OIDC request URI, the job access token and the service connection id for workload identity federation',
+      );
+    }
+  } else {
+    missing('rotator.credential', "expected a credential of kind 'secret', 'certificate' or 'federated'");
+  }
+  const devOps = options.devOps;
+  if (devOps?.kind === 'pat' || devOps?.kind === 'bearer') {
+    if (!devOps.token)
+      missing(
+        'devOps.token',
+        `expected the ${devOps.kind === 'pat' ? 'personal access token' : 'access token'}`,
+      );
+  } else if (devOps?.kind !== 'rotator') {
+    missing('devOps', "expected a credential of kind 'bearer', 'pat' or 'rotator'");
+  }
+  return problems;
+}
 
-  const rotatorTokens = new MsalTokenProvider({
-    tenantId: options.rotator.tenantId,
-    clientId: options.rotator.appId,
-    credential,
-    authorityHost: cloud.authorityHost,
-    clock,
-    logger,
-    limiter: limiters.entra,
-  });
+function scopeProblems(input: ScopeInput): {
+  problems: InputProblem[];
+  projects: ProjectFilter;
+  connections: NameFilter;
+  text: { projects: string; connections: string };
+} {
+  const problems: InputProblem[] = [];
+  const projectsText = (input.projects ?? DEFAULT_SCOPE.projects).trim();
+  const connectionsText = (input.connections ?? DEFAULT_SCOPE.connections).trim();
+  const projects = parseProjectFilter(projectsText);
+  if (!projects.ok) {
+    problems.push({
+      option: 'projects',
+      value: projectsText,
+      allowed: projectsAllowed(projects.errors),
+    });
+  }
+  const connections = parseNameFilter(connectionsText);
+  if (!connections.ok) {
+    problems.push({
+      option: 'connections',
+      value: connectionsText,
+      allowed: sentences(connections.errors.map((e) => e.message)),
+    });
+  } else if (connections.filter.includes.length + connections.filter.excludes.length === 0) {
+    problems.push({
+      option: 'connections',
+      value: connectionsText,
+      allowed: "expected names or wildcard patterns, e.g. '*' or 'prod-*'",
+    });
+  }
+  return {
+    problems,
+    projects: projects.ok ? projects.filter : { all: true },
+    connections: connections.ok ? connections.filter : { includes: [], excludes: [] },
+    text: { projects: projectsText, connections: connectionsText },
+  };
+}
 
-  const authentication: DevOpsAuthentication =
-    options.devOps.kind === 'pat'
-      ? { kind: 'pat', token: options.devOps.token }
-      : options.devOps.kind === 'bearer'
-        ? {
-            kind: 'bearer',
-            tokenProvider: staticTokenProvider(options.devOps.token),
-            scope: AZURE_DEVOPS_SCOPE,
-          }
-        : { kind: 'bearer', tokenProvider: rotatorTokens, scope: AZURE_DEVOPS_SCOPE };
+function scopeOf(input: ScopeInput): { projects: ProjectFilter; connections: NameFilter } {
+  const scope = scopeProblems(input);
+  if (scope.problems.length > 0) throw new InvalidInputError(scope.problems);
+  return scope;
+}
 
-  const devops = new DevOpsClient({
-    organizationUrl: options.organizationUrl,
-    authentication,
-    clock,
-    logger,
-    limiter: limiters.devops,
-  });
-  const graph = new GraphClient({
-    graphUrl: cloud.graphUrl,
-    tenantId: options.rotator.tenantId,
-    tokenProvider: rotatorTokens,
-    clock,
-    logger,
-    limiter: limiters.graph,
-    pacer: new WritePacer({ clock }),
-  });
-  const prover = new MsalCredentialProver({
-    authorityHost: cloud.authorityHost,
-    scope: graphScope(cloud.graphUrl),
-    clock,
-    logger,
-    limiter: limiters.entra,
-  });
-  return { cloud, devops, graph, prover, rotatorTokens, limiters };
+/** What `projects` allows, in the words of the first kind of mistake found. */
+function projectsAllowed(errors: readonly FilterError[]): string {
+  if (errors.some((e) => e.entry === ''))
+    return "expected project names, comma or newline separated, or '*' for all";
+  if (errors.some((e) => e.entry === '*')) return "expected either '*' alone or project names, not both";
+  return sentences(errors.map((e) => e.message));
+}
+
+/** Parser messages as one `allowed` text (the final period is the describer's). */
+function sentences(messages: readonly string[]): string {
+  return messages.join(' ').replace(/\.$/, '');
 }

@@ -3,149 +3,80 @@
  * when their Entra ID secrets expire, and rotate them with zero downtime.
  *
  * ```ts
- * import { connect, discover, parseNameFilter, parseProjectFilter } from 'service-connection-rotator';
+ * import { connect } from 'service-connection-rotator';
  *
- * const clients = connect({ organizationUrl, rotator, devOps: { kind: 'bearer', token } });
- * const inventory = await discover({
- *   organizationUrl,
- *   connectionSource: clients.devops,
- *   applicationSource: clients.graph,
- *   projects: { all: true },
- *   connections: parseNameFilter('*').filter,
- *   thresholds: { warningDays: 30, failureDays: 7 },
- *   rotatorTenantId: rotator.tenantId,
- *   clock: systemClock,
+ * const rotator = connect({
+ *   organizationUrl: 'https://dev.azure.com/contoso',
+ *   rotator: { tenantId, appId, credential: { kind: 'secret', clientSecret } },
+ *   devOps: { kind: 'pat', token: pat },
+ *   projects: '*',
+ *   connections: 'prod-*',
+ *   warningDays: 30,
  * });
+ * const inventory = await rotator.discover();
+ * const plan = rotator.plan(inventory); // a dry run is the plan
+ * const results = await rotator.execute(plan, { mask: registerAsSecret });
  * ```
  *
- * Named exports only; a test pins this list so API changes are deliberate.
+ * This is the front door: `connect`, its defaults, the data it returns, the run report built
+ * from that data, and the error family. The port-level pieces (adapters, the retry policy, the
+ * planner's parts) are in the `service-connection-rotator/engine` subpath. Named exports only; a
+ * test pins this list so API changes are deliberate.
  */
 
-export { type ParsedCertificate, parseCertificatePem } from './auth/certificate';
+export type { DevOpsCredential, RotatorCredential, RotatorIdentityOptions } from './clients';
+export { type Clock, systemClock } from './clock';
 export {
-  AZURE_DEVOPS_RESOURCE_ID,
-  AZURE_DEVOPS_SCOPE,
-  type CloudEndpoints,
-  type CloudOverrides,
-  graphScope,
-  resolveCloud,
-} from './auth/clouds';
-export { type CredentialProverOptions, MsalCredentialProver } from './auth/credential-prover';
-export {
-  type CredentialInput,
-  MsalTokenProvider,
-  type MsalTokenProviderOptions,
-} from './auth/msal-token-provider';
-export { type OidcAssertionOptions, oidcAssertionSource } from './auth/oidc-assertion';
-export { staticTokenProvider, type TokenProvider } from './auth/token-provider';
-export { type Clock, MS_PER_DAY, MS_PER_HOUR, systemClock } from './clock';
-// Wiring
-export {
-  type AzureClients,
   type ConnectOptions,
   connect,
-  type DevOpsCredential,
-  type RotatorCredential,
-  type RotatorIdentityOptions,
+  DEFAULT_SCOPE,
+  type DiscoverCallOptions,
+  type ExecuteCallOptions,
+  type ExecutedResult,
+  MAX_PARALLEL,
+  type Rotator,
+  type RotatorSettings,
+  type ScopeInput,
 } from './connect';
-// Adapters and the pieces they are made of
-export { DevOpsClient, type DevOpsClientOptions, notAdminFix } from './devops/devops-client';
-export type { DevOpsAuthentication } from './devops/devops-session';
-export { mergeByConnectionId, parseServiceConnection } from './devops/service-connection';
+export type { ProjectInfo } from './devops/types';
+export { type ErrorCode, HttpError, hasCode, RotatorError, redact } from './errors';
+export { DEFAULT_MAX_PARALLEL } from './http/limiter';
+export type { DiscoveryProgress } from './inventory/discover';
+export { DEFAULT_THRESHOLDS, MAX_THRESHOLD_DAYS, type ThresholdInput } from './inventory/expiry';
 export type {
-  AuthScheme,
-  ConnectionProjectRef,
-  EndpointDocument,
-  ProjectInfo,
-  ServiceConnection,
-  TestConnectionResult,
-} from './devops/types';
-export {
-  type ErrorCode,
-  HttpError,
-  type HttpErrorDetails,
-  hasCode,
-  RotatorError,
-  type RotatorErrorOptions,
-  redact,
-  type ServiceName,
-} from './errors';
-export { GraphClient, type GraphClientOptions } from './graph/graph-client';
-export type {
-  ApplicationInfo,
-  ApplicationLookup,
-  FederatedCredentialInfo,
-  KeyCredentialInfo,
-  NewPassword,
-  PasswordCredentialInfo,
-} from './graph/types';
-export {
-  createLimiter,
-  createServiceLimiters,
-  DEFAULT_MAX_PARALLEL,
-  type Limiter,
-  type ServiceLimiters,
-} from './http/limiter';
-export { retryAfterMs } from './http/retry-after';
-export {
-  type AttemptOutcome,
-  backoff,
-  CONCURRENCY_VIOLATION,
-  DEFAULT_RETRY_OPTIONS,
-  decideRetry,
-  isDefiniteRefusal,
-  type NetworkErrorKind,
-  type RetryDecision,
-  type RetryOptions,
-  type RetryState,
-} from './http/retry-policy';
-export { WritePacer, type WritePacerOptions } from './http/write-pacer';
-export { type AttributionResult, attributeCertificate, attributeSecret } from './inventory/attribution';
-// Discovery and expiry
-export { type DiscoverOptions, type DiscoveryProgress, discover } from './inventory/discover';
-export { evaluateConnection, isSecretlessScheme } from './inventory/evaluate';
-export { daysLeft, expiryStatus, validateThresholds, worstStatus } from './inventory/expiry';
-export {
-  escapeNamePattern,
-  type FilterError,
-  type FilterParseResult,
-  matchesAnyName,
-  matchesName,
-  type NameFilter,
-  parseNameFilter,
-} from './inventory/name-filter';
-export type { ApplicationSource, ConnectionSource } from './inventory/ports';
-export {
-  type ProjectFilter,
-  type ProjectSelection,
-  parseProjectFilter,
-  selectProjects,
-} from './inventory/project-filter';
-export {
-  type Attribution,
-  applicationKey,
-  type ConnectionReport,
-  type ConnectionStatus,
-  type CredentialInUse,
-  type ExpiryStatus,
-  type Inventory,
-  type Problem,
-  type ProblemCode,
-  type Thresholds,
+  Attribution,
+  ConnectionReport,
+  ConnectionStatus,
+  CredentialInUse,
+  ExpiryStatus,
+  Inventory,
+  Problem,
+  ProblemCode,
+  Thresholds,
 } from './inventory/types';
-export { type Logger, silentLogger } from './logger';
-export { type ExecuteOptions, executePlan } from './rotation/executor';
-export { formatMarker, type Marker, parseMarker } from './rotation/marker';
-// Rotation
-export { type Plan, type PlanAction, type PlanEntry, plan, type RotateReason } from './rotation/planner';
+export type { Logger } from './logger';
+export { describeProblem, type InputProblem, InvalidInputError } from './options/invalid-input';
+// Rules for edges that read their own settings as text (the task's `action`, `dryRun`).
+export { type Checked, oneOf, yesNo } from './options/rules';
+export { buildReport, type ReportInput } from './report/build-report';
+export { renderSummary } from './report/markdown-summary';
+export {
+  type ConnectionAction,
+  type ConnectionRow,
+  decideResult,
+  type ReportTotals,
+  type RunReport,
+  reportTotals,
+} from './report/run-report';
+export type { Plan, PlanAction, PlanEntry, RotateReason } from './rotation/planner';
 export {
   type AutomaticConnectionsPolicy,
   DEFAULT_ROTATION_POLICY,
+  MAX_REVOKE_AFTER_HOURS,
+  MAX_ROTATE_WITHIN_DAYS,
   MAX_SECRET_LIFETIME_DAYS,
+  type PolicyInput,
   type RotationPolicy,
-  validatePolicy,
 } from './rotation/policy';
-export type { ConnectionStore, CredentialProver, CredentialStore } from './rotation/ports';
-export { parseRecord, type RotationRecord, userDescription, withRecord } from './rotation/record';
 export type { Issue, ResultAction, RotationResult, RotationStep, StepEvent } from './rotation/results';
 export type { SkipCode, SkipReason } from './rotation/skip-reasons';

@@ -1,21 +1,15 @@
 /**
- * `report` and `rotate` through the library, wired as the pipeline task wires it (`connect` with
- * the rotator's workload identity federation, the job token for Azure DevOps, `maxParallel`).
+ * `report` and `rotate` through the library's front door, wired as the pipeline task wires it
+ * (`connect` with the rotator's workload identity federation, the job token for Azure DevOps,
+ * `maxParallel`).
  */
 
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
-import { systemClock } from '../../lib/clock';
-import { type AzureClients, connect } from '../../lib/connect';
-import { discover } from '../../lib/inventory/discover';
-import { parseNameFilter } from '../../lib/inventory/name-filter';
-import type { Inventory } from '../../lib/inventory/types';
-import { executePlan } from '../../lib/rotation/executor';
-import { type Plan, plan } from '../../lib/rotation/planner';
-import { DEFAULT_ROTATION_POLICY } from '../../lib/rotation/policy';
+import { connect, type Inventory, type Plan, type Rotator } from '../../lib';
 import type { WorkerJob, WorkerResult } from './job';
 
-function clientsFor(job: WorkerJob): AzureClients {
+function rotatorFor(job: WorkerJob): Rotator {
   const { urls, identity } = job;
   return connect({
     organizationUrl: urls.organization,
@@ -33,31 +27,14 @@ function clientsFor(job: WorkerJob): AzureClients {
     graphUrl: urls.graph,
     authorityHost: urls.authorityHost,
     maxParallel: job.maxParallel,
-    clock: systemClock,
-  });
-}
-
-function runDiscovery(job: WorkerJob, clients: AzureClients): Promise<Inventory> {
-  const all = parseNameFilter('*');
-  if (!all.ok) throw new Error('the name filter "*" did not parse');
-  return discover({
-    organizationUrl: job.urls.organization,
-    connectionSource: clients.devops,
-    applicationSource: clients.graph,
-    projects: { all: true },
-    connections: all.filter,
-    thresholds: { warningDays: 30, failureDays: 7 },
-    rotatorTenantId: job.identity.tenantId,
-    clock: systemClock,
-    maxParallel: job.maxParallel,
   });
 }
 
 /** Discovery and expiry, timed from the first request to the finished inventory. */
 export async function runReport(job: WorkerJob): Promise<Omit<WorkerResult, 'peakRssBytes'>> {
-  const clients = clientsFor(job);
+  const rotator = rotatorFor(job);
   const started = performance.now();
-  const inventory = await runDiscovery(job, clients);
+  const inventory = await rotator.discover();
   const wallMs = performance.now() - started;
   return {
     mode: 'report',
@@ -83,10 +60,10 @@ function countProblems(inventory: Inventory): Record<string, number> {
  * orchestrator's request counts are the rotation's own.
  */
 export async function runRotate(job: WorkerJob): Promise<Omit<WorkerResult, 'peakRssBytes'>> {
-  const clients = clientsFor(job);
+  const rotator = rotatorFor(job);
   const started = performance.now();
-  const inventory = await runDiscovery(job, clients);
-  const full = plan(inventory, DEFAULT_ROTATION_POLICY, systemClock.now());
+  const inventory = await rotator.discover();
+  const full = rotator.plan(inventory);
   const due = full.entries.filter((e) => e.action === 'rotate');
   const chosen = new Set(due.slice(0, job.rotateCount).map((e) => e.connectionId));
   const limited: Plan = {
@@ -98,15 +75,8 @@ export async function runRotate(job: WorkerJob): Promise<Omit<WorkerResult, 'pea
   const discoveryMs = performance.now() - started;
   await clearRequestLog(job.urls.admin);
   const executeStarted = performance.now();
-  const results = await executePlan(limited, {
-    connections: clients.devops,
-    credentials: clients.graph,
-    prover: clients.prover,
-    clock: systemClock,
-    maxParallel: job.maxParallel,
-    // The secrets themselves are not kept: the benchmark only counts what happened.
-    mask: () => {},
-  });
+  // No mask: the secrets are not kept, the benchmark only counts what happened.
+  const results = await rotator.execute(limited);
   const wallMs = performance.now() - executeStarted;
   const failed = results.filter((r) => r.action === 'failed' || r.action === 'race_lost');
   return {

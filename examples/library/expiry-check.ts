@@ -9,19 +9,13 @@
  *   CLIENT_SECRET      its secret (or adapt `credential` to a certificate or federation)
  *   AZURE_DEVOPS_PAT   a PAT with Service Connections (Read) and Project and Team (Read)
  *   PROJECTS           optional, comma separated; default: every project
- *   WARNING_DAYS       optional, default 30
+ *   WARNING_DAYS       optional, default 30 (failure threshold: the default 7)
  *   GRAPH_URL, AUTHORITY_HOST   optional overrides (sovereign clouds, the local emulator)
  *
  * Build and run: npm install service-connection-rotator typescript @types/node
  *                npx tsc expiry-check.ts && node expiry-check.js
  */
-import {
-  connect,
-  discover,
-  parseNameFilter,
-  parseProjectFilter,
-  systemClock,
-} from 'service-connection-rotator';
+import { connect, InvalidInputError } from 'service-connection-rotator';
 
 async function main(): Promise<number> {
   const env = (name: string): string => {
@@ -29,35 +23,21 @@ async function main(): Promise<number> {
     if (!value) throw new Error(`Set ${name}.`);
     return value;
   };
-  const organizationUrl = env('ORGANIZATION_URL');
-  const tenantId = env('TENANT_ID');
-  const warningDays = Number(process.env.WARNING_DAYS ?? '30');
-  const projects = parseProjectFilter(process.env.PROJECTS ?? '*');
-  if (!projects.ok) throw new Error(projects.errors.map((e) => e.message).join(' '));
-  const connections = parseNameFilter('*');
-  if (!connections.ok) throw new Error('unreachable');
-
-  const clients = connect({
-    organizationUrl,
+  // connect checks every option (the same rules as the task's inputs) and sends nothing yet.
+  const rotator = connect({
+    organizationUrl: env('ORGANIZATION_URL'),
     rotator: {
-      tenantId,
+      tenantId: env('TENANT_ID'),
       appId: env('CLIENT_ID'),
       credential: { kind: 'secret', clientSecret: env('CLIENT_SECRET') },
     },
     devOps: { kind: 'pat', token: env('AZURE_DEVOPS_PAT') },
+    projects: process.env.PROJECTS ?? '*',
+    warningDays: process.env.WARNING_DAYS,
     graphUrl: process.env.GRAPH_URL,
     authorityHost: process.env.AUTHORITY_HOST,
   });
-  const inventory = await discover({
-    organizationUrl,
-    connectionSource: clients.devops,
-    applicationSource: clients.graph,
-    projects: projects.filter,
-    connections: connections.filter,
-    thresholds: { warningDays, failureDays: Math.min(7, warningDays) },
-    rotatorTenantId: tenantId,
-    clock: systemClock,
-  });
+  const inventory = await rotator.discover();
 
   let bad = 0;
   for (const c of inventory.connections) {
@@ -77,7 +57,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    // InvalidInputError names each bad option, its value and what is allowed.
+    if (error instanceof InvalidInputError) console.error(`Check the environment: ${error.message}`);
+    else console.error(error instanceof Error ? error.message : error);
     process.exitCode = 2;
   },
 );

@@ -2,6 +2,8 @@
  * Expiry arithmetic and statuses (spec §4). Pure: every function takes "now" as an argument.
  */
 import { MS_PER_DAY } from '../clock';
+import type { InputProblem } from '../options/invalid-input';
+import { type NumberInput, wholeNumber } from '../options/rules';
 import type { ConnectionStatus, ExpiryStatus, Thresholds } from './types';
 
 /**
@@ -39,23 +41,45 @@ export function worstStatus(statuses: Iterable<ConnectionStatus>): ExpiryStatus 
   return worst;
 }
 
+/** The task's defaults (spec §3). */
+export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({ warningDays: 30, failureDays: 7 });
+
+/** Largest threshold accepted, in days (ten years). */
+export const MAX_THRESHOLD_DAYS = 3650;
+
+/** Thresholds as given: numbers, or the text of the task's inputs; absent means the default. */
+export interface ThresholdInput {
+  /** @default 30 */
+  warningDays?: NumberInput;
+  /** @default 7 */
+  failureDays?: NumberInput;
+}
+
 /**
- * What is wrong with `thresholds`, one message per problem; empty when valid. Both must be
- * whole numbers ≥ 0 and `failureDays` ≤ `warningDays` (spec §3).
+ * The thresholds, or what is wrong with them: both whole numbers from 0 to
+ * {@link MAX_THRESHOLD_DAYS}, and `failureDays` ≤ `warningDays` (spec §3).
  */
-export function validateThresholds(thresholds: Thresholds): string[] {
-  const errors: string[] = [];
-  for (const key of ['warningDays', 'failureDays'] as const) {
-    const value = thresholds[key];
-    if (!Number.isInteger(value) || value < 0)
-      errors.push(`${key} must be a whole number ≥ 0, got ${value}.`);
-  }
-  if (errors.length === 0 && thresholds.failureDays > thresholds.warningDays) {
-    errors.push(
-      `failureDays (${thresholds.failureDays}) must not be greater than warningDays (${thresholds.warningDays}).`,
-    );
-  }
-  return errors;
+export function parseThresholds(input: ThresholdInput): { thresholds: Thresholds; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const warning = wholeNumber(
+    'warningDays',
+    input.warningDays,
+    DEFAULT_THRESHOLDS.warningDays,
+    0,
+    MAX_THRESHOLD_DAYS,
+  );
+  if (!warning.ok) problems.push(warning.problem);
+  const warningDays = warning.ok ? warning.value : MAX_THRESHOLD_DAYS;
+  const failure = wholeNumber(
+    'failureDays',
+    input.failureDays,
+    DEFAULT_THRESHOLDS.failureDays,
+    0,
+    warningDays,
+    warning.ok ? ` (it may not exceed warningDays, ${warningDays})` : '',
+  );
+  if (!failure.ok) problems.push(failure.problem);
+  return { thresholds: { warningDays, failureDays: failure.ok ? failure.value : 0 }, problems };
 }
 
 /** Parses an ISO-8601 time to epoch milliseconds; null when absent or not a time. */

@@ -18,12 +18,17 @@ export interface ProjectSelection {
   unknown: string[];
 }
 
-/** Parses the `projects` input. Never throws; malformed entries come back as `errors`. */
-export function parseProjectFilter(text: string): FilterParseResult<ProjectFilter> {
-  const entries = text
+/** Splits a comma- or newline-separated list, trimming and dropping empty entries. */
+export function splitList(text: string): string[] {
+  return text
     .split(/[,\r\n]/)
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
+}
+
+/** Parses the `projects` input. Never throws; malformed entries come back as `errors`. */
+export function parseProjectFilter(text: string): FilterParseResult<ProjectFilter> {
+  const entries = splitList(text);
   const errors: FilterError[] = [];
   for (const entry of entries) {
     if (entry === '*') continue;
@@ -44,6 +49,9 @@ export function parseProjectFilter(text: string): FilterParseResult<ProjectFilte
       entry: '',
       message: 'No project given: name at least one project, or "*" for every project.',
     });
+  }
+  if (entries.includes('*') && entries.length > 1) {
+    errors.push({ entry: '*', message: 'Use either "*" alone (every project) or project names, not both.' });
   }
   if (errors.length > 0) return { ok: false, errors };
   if (entries.includes('*')) return { ok: true, filter: { all: true } };

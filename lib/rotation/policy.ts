@@ -2,6 +2,8 @@
  * The rotation policy: when a connection is due, how long new secrets live, when superseded ones
  * are revoked, and what happens to Automatic connections (spec §3, §5).
  */
+import type { InputProblem } from '../options/invalid-input';
+import { type Checked, type NumberInput, oneOf, wholeNumber } from '../options/rules';
 
 /** How Automatic connections (`creationMode: Automatic`) are treated (spec §5.3). */
 export type AutomaticConnectionsPolicy = 'report' | 'takeOver';
@@ -40,31 +42,74 @@ export const DEFAULT_ROTATION_POLICY: Readonly<RotationPolicy> = Object.freeze({
 /** Longest secret lifetime Entra recommends and the task accepts, in days. */
 export const MAX_SECRET_LIFETIME_DAYS = 730;
 
-/** What is wrong with `policy`, one message per field; empty when valid. */
-export function validatePolicy(policy: RotationPolicy): string[] {
-  const errors: string[] = [];
-  const wholeAtLeast = (key: keyof RotationPolicy, min: number, max = Number.POSITIVE_INFINITY) => {
-    const value = policy[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `from ${min} to ${max}`;
-      errors.push(`${key} must be a whole number ${range}, got ${String(value)}.`);
-    }
+/** Longest threshold-like span accepted for `rotateWithinDays`, in days (ten years). */
+export const MAX_ROTATE_WITHIN_DAYS = 3650;
+
+/** Longest grace period accepted, in hours (a year). */
+export const MAX_REVOKE_AFTER_HOURS = 8760;
+
+/** The policy as given: numbers or the text of the task's inputs; absent means the default. */
+export interface PolicyInput {
+  /** @default 30 */
+  rotateWithinDays?: NumberInput;
+  /** @default 180 */
+  secretLifetimeDays?: NumberInput;
+  /** @default 24 */
+  revokeAfterHours?: NumberInput;
+  /** @default 'report' */
+  automaticConnections?: AutomaticConnectionsPolicy | string;
+  /** @default 60 */
+  orphanMinAgeMinutes?: NumberInput;
+}
+
+/** The policy, or what is wrong with it, one problem per option (spec §3). */
+export function parsePolicy(input: PolicyInput): { policy: RotationPolicy; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  const take = <T>(checked: Checked<T>, fallback: T): T => {
+    if (checked.ok) return checked.value;
+    problems.push(checked.problem);
+    return fallback;
   };
-  wholeAtLeast('rotateWithinDays', 0);
-  wholeAtLeast('secretLifetimeDays', 1, MAX_SECRET_LIFETIME_DAYS);
-  wholeAtLeast('revokeAfterHours', 0);
-  wholeAtLeast('orphanMinAgeMinutes', 0);
-  if (policy.automaticConnections !== 'report' && policy.automaticConnections !== 'takeOver') {
-    errors.push(
-      `automaticConnections must be "report" or "takeOver", got ${String(policy.automaticConnections)}.`,
-    );
-  }
+  const d = DEFAULT_ROTATION_POLICY;
+  const rotateWithinDays = take(
+    wholeNumber('rotateWithinDays', input.rotateWithinDays, d.rotateWithinDays, 0, MAX_ROTATE_WITHIN_DAYS),
+    d.rotateWithinDays,
+  );
+  const lifetime = wholeNumber(
+    'secretLifetimeDays',
+    input.secretLifetimeDays,
+    d.secretLifetimeDays,
+    1,
+    MAX_SECRET_LIFETIME_DAYS,
+  );
+  const secretLifetimeDays = take(lifetime, d.secretLifetimeDays);
+  const policy: RotationPolicy = {
+    rotateWithinDays,
+    secretLifetimeDays,
+    revokeAfterHours: take(
+      wholeNumber('revokeAfterHours', input.revokeAfterHours, d.revokeAfterHours, 0, MAX_REVOKE_AFTER_HOURS),
+      d.revokeAfterHours,
+    ),
+    automaticConnections: take(
+      oneOf('automaticConnections', input.automaticConnections, d.automaticConnections, [
+        'report',
+        'takeOver',
+      ] as const),
+      d.automaticConnections,
+    ),
+    orphanMinAgeMinutes: take(
+      wholeNumber('orphanMinAgeMinutes', input.orphanMinAgeMinutes, d.orphanMinAgeMinutes, 0, null),
+      d.orphanMinAgeMinutes,
+    ),
+  };
   // A fresh secret has lifetime − 1 whole days left moments after minting; if that is already
   // within rotateWithinDays, every run would rotate again.
-  if (errors.length === 0 && policy.secretLifetimeDays - 1 <= policy.rotateWithinDays) {
-    errors.push(
-      `secretLifetimeDays (${policy.secretLifetimeDays}) must be at least rotateWithinDays + 2 (${policy.rotateWithinDays + 2}), or every run would rotate the new secret again.`,
-    );
+  if (problems.length === 0 && secretLifetimeDays - 1 <= rotateWithinDays) {
+    problems.push({
+      option: 'secretLifetimeDays',
+      value: String(secretLifetimeDays),
+      allowed: `expected at least rotateWithinDays + 2 (${rotateWithinDays + 2}), or every run would rotate the new secret again`,
+    });
   }
-  return errors;
+  return { policy, problems };
 }

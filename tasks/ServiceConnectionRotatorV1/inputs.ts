@@ -1,13 +1,28 @@
 /**
  * The one place that knows the task's input names (root task.json is their source of truth; a
- * test checks the two agree). Turns inputs, the rotator endpoint and agent variables into a typed
- * config, or fails with a message naming the input, the value and what is allowed, before any
- * request is sent (spec §3).
+ * test checks the two agree). Turns inputs, the rotator endpoint and agent variables into the
+ * library's `ConnectOptions` and binds them with `connect`, which checks every option once; a bad
+ * value fails with a message naming the input, the value and what is allowed, before any request
+ * is sent (spec §3). The rules are the library's; only the task's own inputs (`action`, `dryRun`,
+ * `reportPath`, `devOpsAuthentication`, `rotatorConnection`) are checked here.
  */
 
-import { RotatorError } from '../../lib/errors';
-import { type NameFilter, parseNameFilter } from '../../lib/inventory/name-filter';
-import { type ProjectFilter, parseProjectFilter } from '../../lib/inventory/project-filter';
+import {
+  type Checked,
+  type Clock,
+  type ConnectOptions,
+  connect,
+  type DevOpsCredential,
+  describeProblem,
+  type InputProblem,
+  InvalidInputError,
+  type Logger,
+  oneOf,
+  type Rotator,
+  RotatorError,
+  type RotatorIdentityOptions,
+  yesNo,
+} from '../../lib';
 import manifest from '../../task.json';
 
 /** Every input the task reads, as declared in task.json. */
@@ -51,59 +66,26 @@ export interface InputReader {
   getEndpointDataParameter(id: string, key: string, optional: boolean): string | undefined;
 }
 
-/** How the rotator identity proves itself to Entra ID. */
-export type RotatorCredential =
-  | { kind: 'secret'; secret: string }
-  | { kind: 'certificate'; pem: string }
-  | { kind: 'federated'; oidcRequestUri: string };
-
-/** The rotator service connection, read from the agent's endpoint variables. */
-export interface RotatorIdentity {
-  connectionId: string;
-  tenantId: string;
-  appId: string;
-  /** `data.environment`, e.g. `AzureCloud`. */
-  environment: string;
-  credential: RotatorCredential;
+/** What the task itself decides, and the library options it read. */
+export interface TaskInputs {
+  action: 'report' | 'rotate';
+  dryRun: boolean;
+  reportPath: string;
+  /** The library's options, as read; `connect` checks them. Holds secrets: never print it. */
+  options: ConnectOptions;
 }
 
-export type DevOpsAuthentication =
-  | { kind: 'jobToken'; token: string }
-  | { kind: 'rotatorConnection' }
-  | { kind: 'personalAccessToken'; token: string };
-
-/** Everything `run` needs, validated. */
+/** Everything `run` needs: the task's own settings and the bound, checked rotator. */
 export interface TaskConfig {
   action: 'report' | 'rotate';
-  organizationUrl: string;
-  /** Project names, or every project. */
-  projects: ProjectFilter;
-  /** Connection name patterns. */
-  connections: NameFilter;
-  /** The two filters as the user wrote them, for the report. */
-  projectsText: string;
-  connectionsText: string;
-  warningDays: number;
-  failureDays: number;
-  rotateWithinDays: number;
-  secretLifetimeDays: number;
-  revokeAfterHours: number;
-  automaticConnections: 'report' | 'takeOver';
   dryRun: boolean;
-  devOps: DevOpsAuthentication;
-  rotator: RotatorIdentity;
-  /** Overrides of the cloud's defaults; null means "from the rotator connection's cloud". */
-  graphUrl: string | null;
-  authorityHost: string | null;
-  maxParallel: number;
   reportPath: string;
-  /** The job access token, when the agent provided one (job-token auth and federation need it). */
-  jobToken: string | null;
+  rotator: Rotator;
 }
 
 /** Secrets found while reading; the caller registers each with `setSecret` at once. */
-export interface ReadResult {
-  config: TaskConfig;
+export interface ReadResult<T = TaskConfig> {
+  config: T;
   secrets: string[];
 }
 
@@ -114,21 +96,65 @@ function manifestDefault(name: InputName): string {
   return input?.defaultValue === undefined ? '' : String(input.defaultValue);
 }
 
+/** How the task names a library option in a message. */
+function taskName(option: string): string {
+  if (option === 'organizationUrl') return "Variable 'System.CollectionUri'";
+  if (option.startsWith('rotator.')) return "Input 'rotatorConnection'";
+  if (option === 'devOps' || option.startsWith('devOps.')) return "Input 'personalAccessToken'";
+  return `Input '${option}'`;
+}
+
+/** The library's problems in the task's words. */
+function inTaskWords(problems: readonly InputProblem[]): RotatorError {
+  const inputs = [...new Set(problems.map((p) => taskName(p.option).replace(/^\w+ /, '')))];
+  return new RotatorError(
+    'config.invalid_input',
+    problems.map((p) => describeProblem(p, taskName(p.option))).join(' '),
+    {
+      fix: `Change ${inputs.join(', ')} in the task's inputs.`,
+    },
+  );
+}
+
 function invalid(input: string, value: string, allowed: string): RotatorError {
-  const shown = value === '' ? '(empty)' : `'${value}'`;
-  return new RotatorError('config.invalid_input', `Input '${input}' has value ${shown}: ${allowed}.`, {
-    fix: `Change '${input}' in the task's inputs.`,
-  });
+  return inTaskWords([{ option: input, value, allowed }]);
+}
+
+function checked<T>(result: Checked<T>): T {
+  if (!result.ok) throw inTaskWords([result.problem]);
+  return result.value;
 }
 
 /**
- * Reads and validates every input. Throws a `config.invalid_input` RotatorError on the first
- * problem; sends no request.
+ * Reads every input and binds the library with them. Throws a `config.invalid_input`
+ * RotatorError naming each bad input; sends no request.
  */
 export function readTaskConfig(
   reader: InputReader,
   register: (secret: string) => void = () => {},
+  bind: { clock?: Clock; logger?: Logger } = {},
 ): ReadResult {
+  const { config, secrets } = readTaskInputs(reader, register);
+  try {
+    const rotator = connect({ ...config.options, ...bind });
+    return {
+      config: { action: config.action, dryRun: config.dryRun, reportPath: config.reportPath, rotator },
+      secrets,
+    };
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw inTaskWords(error.problems);
+    throw error;
+  }
+}
+
+/**
+ * Reads the inputs into the library's options, checking only what the task owns. Throws a
+ * `config.invalid_input` RotatorError on the first problem of those; sends no request.
+ */
+export function readTaskInputs(
+  reader: InputReader,
+  register: (secret: string) => void = () => {},
+): ReadResult<TaskInputs> {
   const found: string[] = [];
   // Each secret is handed to `register` (setSecret) the moment it is read, before anything else.
   const secrets = {
@@ -146,102 +172,8 @@ export function readTaskConfig(
     return expandMacros(manifestDefault(name), reader).trim();
   };
 
-  const pick = <T extends string>(name: InputName, allowed: readonly T[]): T => {
-    const value = raw(name);
-    const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-    if (!found) throw invalid(name, value, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-    return found;
-  };
-
-  const integer = (name: InputName, min: number, max: number | null, extra = ''): number => {
-    const value = raw(name);
-    const range = max === null ? `${min} or more` : `from ${min} to ${max}`;
-    if (!/^[+]?\d+$/.test(value)) throw invalid(name, value, `expected a whole number ${range}${extra}`);
-    const n = Number(value);
-    if (n < min || (max !== null && n > max))
-      throw invalid(name, value, `expected a whole number ${range}${extra}`);
-    return n;
-  };
-
-  const bool = (name: InputName): boolean => {
-    const value = raw(name).toLowerCase();
-    if (value === 'true') return true;
-    if (value === 'false' || value === '') return false;
-    throw invalid(name, raw(name), "expected 'true' or 'false'");
-  };
-
-  const httpsUrl = (name: InputName): string | null => {
-    const value = raw(name);
-    if (value === '') return null;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw invalid(name, value, 'expected an absolute https:// URL');
-    }
-    if (url.protocol !== 'https:')
-      throw invalid(name, value, 'expected an https:// URL (tokens must not travel in clear text)');
-    if (url.search || url.hash || url.username || url.password) {
-      throw invalid(name, value, 'expected a base URL without query, fragment or credentials');
-    }
-    return value.replace(/\/+$/, '');
-  };
-
-  const action = pick('action', ['report', 'rotate'] as const);
-
-  const projectsText = raw('projects');
-  const projectList = splitList(projectsText);
-  if (projectList.length === 0) {
-    throw invalid(
-      'projects',
-      projectsText,
-      "expected project names, comma or newline separated, or '*' for all",
-    );
-  }
-  if (projectList.includes('*') && projectList.length > 1) {
-    throw invalid('projects', projectsText, "expected either '*' alone or project names, not both");
-  }
-  const parsedProjects = parseProjectFilter(projectsText);
-  if (!parsedProjects.ok) {
-    throw invalid('projects', projectsText, parsedProjects.errors.map((e) => e.message).join(' '));
-  }
-
-  const connectionsText = raw('connections');
-  if (splitList(connectionsText).length === 0) {
-    throw invalid(
-      'connections',
-      connectionsText,
-      "expected names or wildcard patterns, e.g. '*' or 'prod-*'",
-    );
-  }
-  const parsedConnections = parseNameFilter(connectionsText);
-  if (!parsedConnections.ok) {
-    throw invalid('connections', connectionsText, parsedConnections.errors.map((e) => e.message).join(' '));
-  }
-
-  const warningDays = integer('warningDays', 0, 3650);
-  const failureDays = integer(
-    'failureDays',
-    0,
-    warningDays,
-    ` (it may not exceed warningDays, ${warningDays})`,
-  );
-  const rotateWithinDays = integer('rotateWithinDays', 0, 3650);
-  const secretLifetimeDays = integer('secretLifetimeDays', 1, 730);
-  if (action === 'rotate' && secretLifetimeDays < rotateWithinDays + 2) {
-    // A new secret must not be due again at once, or every run would rotate it (lib policy.ts).
-    throw invalid(
-      'secretLifetimeDays',
-      String(secretLifetimeDays),
-      `expected at least rotateWithinDays + 2 (${rotateWithinDays + 2}), or every run would rotate the new secret again`,
-    );
-  }
-  const revokeAfterHours = integer('revokeAfterHours', 0, 8760);
-  const automaticConnections = pick('automaticConnections', ['report', 'takeOver'] as const);
-  const dryRun = bool('dryRun');
-  const maxParallel = integer('maxParallel', 1, 64);
-  const graphUrl = httpsUrl('graphUrl');
-  const authorityHost = httpsUrl('authorityHost');
+  const action = checked(oneOf('action', raw('action'), 'rotate', ['report', 'rotate'] as const));
+  const dryRun = checked(yesNo('dryRun', raw('dryRun'), false));
 
   const reportPath = raw('reportPath');
   if (reportPath === '' || /\$\([^)]*\)/.test(reportPath)) {
@@ -255,28 +187,19 @@ export function readTaskConfig(
       "Variable 'System.CollectionUri' is empty: the task needs the organization URL and must run in an Azure Pipelines job.",
     );
   }
-  let organizationUrl: string;
-  try {
-    const url = new URL(collectionUri);
-    if (url.protocol !== 'https:') throw new Error('not https');
-    organizationUrl = collectionUri.replace(/\/+$/, '');
-  } catch {
-    throw new RotatorError(
-      'config.invalid_input',
-      `Variable 'System.CollectionUri' has value '${collectionUri}': expected the organization's https:// URL.`,
-    );
-  }
 
   const jobToken =
     parameter(reader.getEndpointAuthorization('SYSTEMVSSCONNECTION', true), 'AccessToken') || null;
   if (jobToken) secrets.push(jobToken);
 
-  const authKind = pick('devOpsAuthentication', [
-    'jobToken',
-    'rotatorConnection',
-    'personalAccessToken',
-  ] as const);
-  let devOps: DevOpsAuthentication;
+  const authKind = checked(
+    oneOf('devOpsAuthentication', raw('devOpsAuthentication'), 'jobToken', [
+      'jobToken',
+      'rotatorConnection',
+      'personalAccessToken',
+    ] as const),
+  );
+  let devOps: DevOpsCredential;
   if (authKind === 'personalAccessToken') {
     const pat = reader.getSecretInput('personalAccessToken')?.trim() ?? '';
     if (pat === '') {
@@ -294,7 +217,7 @@ export function readTaskConfig(
       );
     }
     secrets.push(pat);
-    devOps = { kind: 'personalAccessToken', token: pat };
+    devOps = { kind: 'pat', token: pat };
   } else if (authKind === 'jobToken') {
     if (!jobToken) {
       throw new RotatorError(
@@ -302,38 +225,31 @@ export function readTaskConfig(
         "Input 'devOpsAuthentication' is 'jobToken' but the job has no access token (SYSTEMVSSCONNECTION). Run in an Azure Pipelines job, or choose 'rotatorConnection' or 'personalAccessToken'.",
       );
     }
-    devOps = { kind: 'jobToken', token: jobToken };
+    devOps = { kind: 'bearer', token: jobToken };
   } else {
-    devOps = { kind: 'rotatorConnection' };
+    devOps = { kind: 'rotator' };
   }
 
   const rotator = readRotator(reader, raw('rotatorConnection'), jobToken, secrets);
 
-  return {
-    config: {
-      action,
-      organizationUrl,
-      projects: parsedProjects.filter,
-      connections: parsedConnections.filter,
-      projectsText,
-      connectionsText,
-      warningDays,
-      failureDays,
-      rotateWithinDays,
-      secretLifetimeDays,
-      revokeAfterHours,
-      automaticConnections,
-      dryRun,
-      devOps,
-      rotator,
-      graphUrl,
-      authorityHost,
-      maxParallel,
-      reportPath,
-      jobToken,
-    },
-    secrets: found,
+  // The library's options, as text: connect checks them with the library's rules.
+  const options: ConnectOptions = {
+    organizationUrl: collectionUri,
+    rotator,
+    devOps,
+    projects: raw('projects'),
+    connections: raw('connections'),
+    warningDays: raw('warningDays'),
+    failureDays: raw('failureDays'),
+    rotateWithinDays: raw('rotateWithinDays'),
+    secretLifetimeDays: raw('secretLifetimeDays'),
+    revokeAfterHours: raw('revokeAfterHours'),
+    automaticConnections: raw('automaticConnections'),
+    maxParallel: raw('maxParallel'),
+    graphUrl: raw('graphUrl'),
+    authorityHost: raw('authorityHost'),
   };
+  return { config: { action, dryRun, reportPath, options }, secrets: found };
 }
 
 function readRotator(
@@ -341,7 +257,7 @@ function readRotator(
   id: string,
   jobToken: string | null,
   secrets: { push(value: string): void },
-): RotatorIdentity {
+): RotatorIdentityOptions {
   if (id === '')
     throw invalid('rotatorConnection', id, 'expected an Azure Resource Manager service connection');
   const auth = reader.getEndpointAuthorization(id, true);
@@ -365,7 +281,7 @@ function readRotator(
   }
   const environment = reader.getEndpointDataParameter(id, 'environment', true)?.trim() || 'AzureCloud';
 
-  let credential: RotatorCredential;
+  let credential: RotatorIdentityOptions['credential'];
   if (scheme.toLowerCase() === 'serviceprincipal') {
     const authType = param('authenticationType').toLowerCase() || 'spnkey';
     if (authType === 'spncertificate') {
@@ -387,7 +303,7 @@ function readRotator(
           'expected a service principal connection with a client secret',
         );
       secrets.push(secret);
-      credential = { kind: 'secret', secret };
+      credential = { kind: 'secret', clientSecret: secret };
     }
   } else if (scheme.toLowerCase() === 'workloadidentityfederation') {
     const oidcRequestUri = reader.getVariable('System.OidcRequestUri')?.trim() ?? '';
@@ -398,7 +314,7 @@ function readRotator(
         'a workload identity federation connection needs System.OidcRequestUri and the job access token; run on an agent that provides them',
       );
     }
-    credential = { kind: 'federated', oidcRequestUri };
+    credential = { kind: 'federated', oidcRequestUri, jobToken, serviceConnectionId: id };
   } else {
     throw invalid(
       'rotatorConnection',
@@ -406,7 +322,7 @@ function readRotator(
       'expected a connection using ServicePrincipal (secret or certificate) or WorkloadIdentityFederation',
     );
   }
-  return { connectionId: id, tenantId, appId, environment, credential };
+  return { tenantId, appId, environment, credential };
 }
 
 /** An endpoint parameter by key, case-insensitively (the agent upper-cases some keys); '' when absent. */
@@ -414,14 +330,6 @@ function parameter(auth: { parameters?: { [key: string]: string } } | undefined,
   const parameters = auth?.parameters ?? {};
   const found = Object.keys(parameters).find((k) => k.toLowerCase() === key.toLowerCase());
   return found === undefined ? '' : (parameters[found] ?? '');
-}
-
-/** Splits a comma- or newline-separated list, trimming and dropping empty entries. */
-export function splitList(text: string): string[] {
-  return text
-    .split(/[,\r\n]/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }
 
 function expandMacros(value: string, reader: InputReader): string {

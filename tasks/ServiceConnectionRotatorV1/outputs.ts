@@ -1,8 +1,6 @@
 /** Output variables from the run report (spec §3). */
-import { MS_PER_DAY } from '../../lib/clock';
-import { worstStatus } from '../../lib/inventory/expiry';
+import { type RunReport, reportTotals } from '../../lib';
 import type { OutputVariable } from './output-names';
-import { type RunReport, soonestExpiry } from './run-report';
 
 /** Every output variable's value, as text. */
 export function outputValues(
@@ -10,18 +8,16 @@ export function outputValues(
   reportPath: string,
   now: number,
 ): Record<OutputVariable, string> {
-  const rows = report.connections;
-  const soonest = soonestExpiry(rows);
-  const days = soonest ? Math.floor((Date.parse(soonest.expiresAt!) - now) / MS_PER_DAY) : null;
+  const totals = reportTotals(report, now);
   return {
-    ExpiryStatus: worstStatus(rows.map((r) => r.status)),
-    ConnectionCount: String(rows.length),
-    ExpiringCount: String(rows.filter((r) => r.status === 'warning' || r.status === 'critical').length),
-    ExpiredCount: String(rows.filter((r) => r.status === 'expired').length),
-    RotatedCount: String(rows.filter((r) => r.action === 'rotated').length),
-    FailedCount: String(rows.filter((r) => r.failed).length),
-    NextExpiry: soonest ? new Date(Date.parse(soonest.expiresAt!)).toISOString() : '',
-    DaysUntilNextExpiry: days === null ? '' : String(days),
+    ExpiryStatus: totals.expiryStatus,
+    ConnectionCount: String(totals.connections),
+    ExpiringCount: String(totals.expiring),
+    ExpiredCount: String(totals.expired),
+    RotatedCount: String(totals.rotated),
+    FailedCount: String(totals.failed),
+    NextExpiry: totals.nextExpiry ?? '',
+    DaysUntilNextExpiry: totals.daysUntilNextExpiry === null ? '' : String(totals.daysUntilNextExpiry),
     ReportPath: reportPath,
   };
 }

@@ -4,22 +4,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Clock, systemClock } from '../../lib/clock';
-import { connect } from '../../lib/connect';
-import { RotatorError, redact } from '../../lib/errors';
-import { discover } from '../../lib/inventory/discover';
-import type { Logger } from '../../lib/logger';
-import { executePlan } from '../../lib/rotation/executor';
-import { plan as planRun } from '../../lib/rotation/planner';
-import { DEFAULT_ROTATION_POLICY, type RotationPolicy } from '../../lib/rotation/policy';
-import type { StepEvent } from '../../lib/rotation/results';
+import {
+  buildReport,
+  type Clock,
+  decideResult,
+  type Logger,
+  RotatorError,
+  type RunReport,
+  redact,
+  renderSummary,
+  systemClock,
+} from '../../lib';
 import pkg from '../../package.json';
 import type { TaskHost } from './agent-host';
-import { buildReport } from './build-report';
 import { readTaskConfig, type TaskConfig } from './inputs';
-import { renderSummary } from './markdown-summary';
 import { outputValues } from './outputs';
-import { decideResult, type RunReport } from './run-report';
 
 export interface RunDeps {
   host: TaskHost;
@@ -45,7 +44,7 @@ export async function run(deps: RunDeps): Promise<void> {
     secrets.push(secret);
   };
   try {
-    const { config } = readTaskConfig(host, register);
+    const { config } = readTaskConfig(host, register, { clock, logger: libraryLogger(host) });
     const report = await execute(config, host, clock, register);
     publish(report, config, host, clock);
   } catch (error) {
@@ -74,55 +73,29 @@ async function execute(
   register: (secret: string) => void,
 ): Promise<RunReport> {
   const startedAt = clock.now();
-  const logger = libraryLogger(host);
-  const rotator = config.rotator;
-  const clients = connect({
-    organizationUrl: config.organizationUrl,
-    rotator: {
-      tenantId: rotator.tenantId,
-      appId: rotator.appId,
-      environment: rotator.environment,
-      credential:
-        rotator.credential.kind === 'secret'
-          ? { kind: 'secret', clientSecret: rotator.credential.secret }
-          : rotator.credential.kind === 'certificate'
-            ? { kind: 'certificate', pem: rotator.credential.pem }
-            : {
-                kind: 'federated',
-                oidcRequestUri: rotator.credential.oidcRequestUri,
-                jobToken: config.jobToken ?? '',
-                serviceConnectionId: rotator.connectionId,
-              },
-    },
-    devOps:
-      config.devOps.kind === 'jobToken'
-        ? { kind: 'bearer', token: config.devOps.token }
-        : config.devOps.kind === 'personalAccessToken'
-          ? { kind: 'pat', token: config.devOps.token }
-          : { kind: 'rotator' },
-    graphUrl: config.graphUrl ?? undefined,
-    authorityHost: config.authorityHost ?? undefined,
-    maxParallel: config.maxParallel,
-    clock,
-    logger,
-  });
-
+  const { rotator } = config;
+  const { settings } = rotator;
   const rotating = config.action === 'rotate';
+  const report = (
+    plan: Parameters<typeof buildReport>[0]['plan'],
+    results: Parameters<typeof buildReport>[0]['results'],
+  ) =>
+    buildReport({
+      action: config.action,
+      dryRun: config.dryRun,
+      version: pkg.version,
+      inventory,
+      plan,
+      results,
+      policy: settings.policy,
+      startedAt,
+      finishedAt: clock.now(),
+    });
   host.log(
-    `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${config.organizationUrl}, projects: ${config.projectsText}`,
+    `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${settings.organizationUrl}, projects: ${settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
-  const inventory = await discover({
-    organizationUrl: config.organizationUrl,
-    connectionSource: clients.devops,
-    applicationSource: clients.graph,
-    projects: config.projects,
-    connections: config.connections,
-    thresholds: { warningDays: config.warningDays, failureDays: config.failureDays },
-    rotatorTenantId: rotator.tenantId,
-    clock,
-    logger,
-    maxParallel: config.maxParallel,
+  const inventory = await rotator.discover({
     onProgress: (p) => {
       const share = rotating ? 50 : 100;
       const base = p.phase === 'projects' ? 0 : p.phase === 'connections' ? 0.1 : 0.7;
@@ -134,59 +107,21 @@ async function execute(
   host.log(
     `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
   );
+  if (!rotating) return report(null, null);
 
-  if (!rotating) {
-    return buildReport({
-      config,
-      version: pkg.version,
-      inventory,
-      plan: null,
-      results: null,
-      startedAt,
-      finishedAt: clock.now(),
-    });
-  }
-
-  const policy: RotationPolicy = {
-    ...DEFAULT_ROTATION_POLICY,
-    rotateWithinDays: config.rotateWithinDays,
-    secretLifetimeDays: config.secretLifetimeDays,
-    revokeAfterHours: config.revokeAfterHours,
-    automaticConnections: config.automaticConnections,
-  };
-  const plan = planRun(inventory, policy, clock.now());
+  const plan = rotator.plan(inventory);
   const work = plan.entries.filter((e) => e.action === 'rotate' || e.action === 'cleanup');
   host.log(
     `Plan: ${plan.entries.filter((e) => e.action === 'rotate').length} to rotate, ${plan.entries.filter((e) => e.action === 'cleanup').length} to clean up, ${plan.entries.filter((e) => e.action === 'skip').length} skipped.`,
   );
   if (config.dryRun) {
     host.log('Dry run: nothing is changed.');
-    return buildReport({
-      config,
-      version: pkg.version,
-      inventory,
-      plan,
-      results: null,
-      startedAt,
-      finishedAt: clock.now(),
-    });
+    return report(plan, null);
   }
 
-  const steps = new Map<string, StepEvent[]>();
   let finished = 0;
-  const results = await executePlan(plan, {
-    connections: clients.devops,
-    credentials: clients.graph,
-    prover: clients.prover,
-    clock,
-    logger,
-    maxParallel: config.maxParallel,
+  const results = await rotator.execute(plan, {
     mask: register,
-    onStep: (event) => {
-      const list = steps.get(event.connectionId) ?? [];
-      list.push(event);
-      steps.set(event.connectionId, list);
-    },
     onResult: () => {
       finished += 1;
       host.setProgress(
@@ -195,22 +130,15 @@ async function execute(
       );
     },
   });
-  for (const entry of work) {
-    const events = steps.get(entry.connectionId) ?? [];
+  const worked = new Set(work.map((e) => e.connectionId));
+  for (const result of results) {
+    if (!worked.has(result.connectionId)) continue;
     host.group(
-      `${entry.connectionName}: ${results.find((r) => r.connectionId === entry.connectionId)?.action ?? entry.action}`,
-      events.map((e) => `${e.outcome === 'succeeded' ? '✔' : '✘'} ${e.step}: ${e.message}`),
+      `${result.connectionName}: ${result.action}`,
+      result.steps.map((e) => `${e.outcome === 'succeeded' ? '✔' : '✘'} ${e.step}: ${e.message}`),
     );
   }
-  return buildReport({
-    config,
-    version: pkg.version,
-    inventory,
-    plan,
-    results,
-    startedAt,
-    finishedAt: clock.now(),
-  });
+  return report(plan, results);
 }
 
 function publish(report: RunReport, config: TaskConfig, host: TaskHost, clock: Clock): void {

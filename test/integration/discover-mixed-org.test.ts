@@ -6,13 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { type Emulator, startEmulator } from '../../emulator';
-import { connect } from '../../lib/connect';
-import { discover } from '../../lib/inventory/discover';
-import { parseNameFilter } from '../../lib/inventory/name-filter';
-import type { ProjectFilter } from '../../lib/inventory/project-filter';
-import type { Inventory } from '../../lib/inventory/types';
+import type { Inventory } from '../../lib';
 import { FakeClock } from '../unit/http/fake-clock';
-import { ops } from './adapters-harness';
+import { emulatorRotator, ops } from './adapters-harness';
 import {
   expectedReports,
   FOUND_APPS,
@@ -48,35 +44,18 @@ describe('discover() with the real clients against a mixed organization of 105 p
     emulator.clearRequests();
   });
 
-  /** A fresh client set (no cached token) and discovery as the task runs it, "now" = emulator start. */
+  /** A fresh rotator (no cached token) and discovery as the task runs it, "now" = emulator start. */
   async function discoverAll(
     clock = new FakeClock(MIXED_START.getTime()),
-    projects: ProjectFilter = { all: true },
+    projects = '*',
   ): Promise<Inventory> {
-    const clients = connect({
-      organizationUrl: emulator.urls.organization,
-      rotator: {
-        tenantId: MIXED_TENANT,
-        appId: MIXED_ROTATOR_APP,
-        credential: { kind: 'secret', clientSecret: MIXED_ROTATOR_SECRET },
-      },
-      devOps: { kind: 'bearer', token: MIXED_JOB_TOKEN },
-      graphUrl: emulator.urls.graph,
-      authorityHost: emulator.urls.authorityHost,
-      clock,
-    });
-    const filter = parseNameFilter('*');
-    assert.ok(filter.ok);
-    return discover({
-      organizationUrl: emulator.urls.organization,
-      connectionSource: clients.devops,
-      applicationSource: clients.graph,
-      projects,
-      connections: filter.filter,
-      thresholds: THRESHOLDS,
-      rotatorTenantId: MIXED_TENANT,
-      clock,
-    });
+    const identity = {
+      tenantId: MIXED_TENANT,
+      appId: MIXED_ROTATOR_APP,
+      clientSecret: MIXED_ROTATOR_SECRET,
+      jobToken: MIXED_JOB_TOKEN,
+    };
+    return emulatorRotator(emulator, identity, { projects, ...THRESHOLDS, clock }).discover();
   }
 
   it('reports every AzureRM connection exactly: status, days left, attribution, candidates, problem, projects', async () => {
@@ -176,10 +155,7 @@ describe('discover() with the real clients against a mixed organization of 105 p
   });
 
   it('lists only the projects in scope, and keeps every reference of a connection shared out of scope', async () => {
-    const scoped = await discoverAll(new FakeClock(MIXED_START.getTime()), {
-      all: false,
-      names: ['proj-104'],
-    });
+    const scoped = await discoverAll(new FakeClock(MIXED_START.getTime()), 'proj-104');
 
     assert.deepEqual(scoped.projects, [{ id: mixedProjectId(104), name: mixedProjectName(104) }]);
     assert.deepEqual(

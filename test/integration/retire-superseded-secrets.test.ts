@@ -9,12 +9,12 @@ import { hasCode } from '../../lib/errors';
 import {
   assertStoredSecretWorks,
   connectionState,
+  connectRotator,
   EmulatorDrivenClock,
   passwordKeyIds,
   RemovalWitness,
   recordOf,
   resultOf,
-  rotatorClients,
   runRotation,
   startRotationEmulator,
   storedKeyId,
@@ -35,7 +35,7 @@ describe('retiring superseded secrets (real adapters)', () => {
     const e = emulator;
     const clock = new EmulatorDrivenClock(e);
     const witness = new RemovalWitness(e);
-    const run = () => runRotation(e, { clients: rotatorClients(e, clock), clock, names: ['prod'], witness });
+    const run = () => runRotation(e, { rotator: connectRotator(e, clock), clock, names: ['prod'], witness });
     const r0Secret = () => {
       const found = e.state
         .application(APPS.prod.appId)
@@ -83,7 +83,7 @@ describe('retiring superseded secrets (real adapters)', () => {
     assert.deepEqual(early.plan.entries[0]?.retire, []);
     assert.deepEqual(early.executionLog, []);
     assert.ok(passwordKeyIds(e, APPS.prod.appId).includes(KEYS.prodR0));
-    await rotatorClients(e, clock).prover.proveSecret(TENANT, APPS.prod.appId, r0);
+    await connectRotator(e, clock).clients.prover.proveSecret(TENANT, APPS.prod.appId, r0);
 
     // 24 h after: R0 is revoked, only R0; the foreign password and the one in use stay.
     e.clock.set(new Date(installedAt + 24 * HOUR));
@@ -98,14 +98,14 @@ describe('retiring superseded secrets (real adapters)', () => {
     );
     assert.deepEqual(passwordKeyIds(e, APPS.prod.appId), [KEYS.prodForeign, rotated.newKeyId].sort());
     assert.equal(storedKeyId(e, CONNECTIONS.prod), rotated.newKeyId);
-    const refused = await rotatorClients(e, clock)
-      .prover.proveSecret(TENANT, APPS.prod.appId, r0)
+    const refused = await connectRotator(e, clock)
+      .clients.prover.proveSecret(TENANT, APPS.prod.appId, r0)
       .then(
         () => null,
         (error: unknown) => error,
       );
     assert.ok(hasCode(refused, 'rotation.proof_failed'), 'the revoked secret no longer signs in');
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.prod);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.prod);
 
     // Much later, nothing else is ever removed: the foreign password outlives every run.
     e.clock.advance(100 * 24 * HOUR);

@@ -8,12 +8,12 @@ import type { Emulator } from '../../emulator';
 import {
   assertStoredSecretWorks,
   connectionState,
+  connectRotator,
   EmulatorDrivenClock,
   passwordKeyIds,
   RemovalWitness,
   recordOf,
   resultOf,
-  rotatorClients,
   runRotation,
   startRotationEmulator,
   storedKeyId,
@@ -36,7 +36,7 @@ describe('Automatic connections (real adapters)', () => {
     assert.equal(before.data['creationMode'], 'Automatic');
 
     const run = await runRotation(e, {
-      clients: rotatorClients(e, clock),
+      rotator: connectRotator(e, clock),
       clock,
       names: ['auto'],
       witness,
@@ -74,11 +74,11 @@ describe('Automatic connections (real adapters)', () => {
     assert.equal(storedKeyId(e, CONNECTIONS.auto), result.newKeyId);
     // The password Azure DevOps made is untouched (it was not minted by us).
     assert.deepEqual(passwordKeyIds(e, APPS.auto.appId), [KEYS.auto, result.newKeyId].sort());
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.auto);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.auto);
 
     // From now on discovery sees a Manual connection whose recorded secret is ours.
     e.clock.advance(60_000);
-    const next = await runRotation(e, { clients: rotatorClients(e, clock), clock, names: ['auto'], witness });
+    const next = await runRotation(e, { rotator: connectRotator(e, clock), clock, names: ['auto'], witness });
     const report = next.inventory.connections[0];
     assert.equal(report?.creationMode, 'Manual');
     assert.equal(report?.credential?.attribution, 'recorded');
@@ -96,7 +96,7 @@ describe('Automatic connections (real adapters)', () => {
     const passwordsBefore = passwordKeyIds(e, APPS.auto.appId);
 
     const run = await runRotation(e, {
-      clients: rotatorClients(e, clock),
+      rotator: connectRotator(e, clock),
       clock,
       names: ['auto', 'web'],
       witness,

@@ -12,12 +12,12 @@ import { parseMarker } from '../../lib/rotation/marker';
 import type { ConnectionStore } from '../../lib/rotation/ports';
 import {
   assertStoredSecretWorks,
+  connectRotator,
   EmulatorDrivenClock,
   passwordKeyIds,
   RemovalWitness,
   recordOf,
   resultOf,
-  rotatorClients,
   runRotation,
   startRotationEmulator,
   storedKeyId,
@@ -68,12 +68,12 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
         }
       },
     });
-    const a = rotatorClients(e, clock);
-    const b = rotatorClients(e, clock);
+    const a = connectRotator(e, clock);
+    const b = connectRotator(e, clock);
 
     const [runA, runB] = await Promise.all([
-      runRotation(e, { clients: a, clock, names: ['web'], witness, connections: held(a.devops) }),
-      runRotation(e, { clients: b, clock, names: ['web'], witness, connections: held(b.devops) }),
+      runRotation(e, { rotator: a, clock, names: ['web'], witness, connections: held(a.clients.devops) }),
+      runRotation(e, { rotator: b, clock, names: ['web'], witness, connections: held(b.clients.devops) }),
     ]);
 
     const results = [resultOf(runA, CONNECTIONS.web), resultOf(runB, CONNECTIONS.web)];
@@ -102,7 +102,7 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
       passwordKeyIds(e, APPS.web.appId),
       sorted([KEYS.webHand, KEYS.webForeign, winner.newKeyId]),
     );
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.web);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.web);
   });
 
   it('two runs left to race freely end with one working recorded secret, and converge after the grace', async () => {
@@ -112,8 +112,8 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
     const witness = new RemovalWitness(e);
 
     const runs = await Promise.all([
-      runRotation(e, { clients: rotatorClients(e, clock), clock, names: ['web'], witness }),
-      runRotation(e, { clients: rotatorClients(e, clock), clock, names: ['web'], witness }),
+      runRotation(e, { rotator: connectRotator(e, clock), clock, names: ['web'], witness }),
+      runRotation(e, { rotator: connectRotator(e, clock), clock, names: ['web'], witness }),
     ]);
 
     const results = runs.map((run) => resultOf(run, CONNECTIONS.web));
@@ -123,16 +123,16 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
     assert.ok(stored && results.some((r) => r.newKeyId === stored));
     assert.equal(recordOf(e, CONNECTIONS.web)?.keyId, stored);
     witness.assertNoSecretInUseRevoked();
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.web);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.web);
 
     // Whatever the interleaving, a run after the grace leaves the foreign, hand-made and recorded ones.
     e.clock.advance(25 * 3_600_000);
-    const after = await runRotation(e, { clients: rotatorClients(e, clock), clock, names: ['web'], witness });
+    const after = await runRotation(e, { rotator: connectRotator(e, clock), clock, names: ['web'], witness });
     assert.ok(['nothing', 'retired', 'cleaned'].includes(resultOf(after, CONNECTIONS.web).action));
     assert.deepEqual(passwordKeyIds(e, APPS.web.appId), sorted([KEYS.webHand, KEYS.webForeign, stored]));
     assert.equal(storedKeyId(e, CONNECTIONS.web), stored);
     witness.assertNoSecretInUseRevoked();
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.web);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.web);
   });
 
   it('two connections on one app each get their own secret, and neither ever revokes the other', async () => {
@@ -141,7 +141,7 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
     const clock = new EmulatorDrivenClock(e);
     const witness = new RemovalWitness(e);
     const run = () =>
-      runRotation(e, { clients: rotatorClients(e, clock), clock, names: ['shared-x', 'shared-y'], witness });
+      runRotation(e, { rotator: connectRotator(e, clock), clock, names: ['shared-x', 'shared-y'], witness });
 
     // Cycle 1: both due (5 and 6 days left); both rotated, in one run, at once.
     const first = await run();
@@ -190,8 +190,8 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
     assert.equal(x2.action, 'rotated');
     assert.equal(y2.action, 'rotated');
     assert.deepEqual([...x2.removedKeyIds, ...y2.removedKeyIds], []);
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.sharedX);
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.sharedY);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.sharedX);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.sharedY);
 
     // After the grace each retires exactly its own superseded password; the hand-made ones stay.
     e.clock.advance(25 * 3_600_000);
@@ -207,7 +207,7 @@ describe('concurrent rotations and shared apps (real adapters)', () => {
     assert.equal(storedKeyId(e, CONNECTIONS.sharedX), x2.newKeyId);
     assert.equal(storedKeyId(e, CONNECTIONS.sharedY), y2.newKeyId);
     witness.assertNoSecretInUseRevoked();
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.sharedX);
-    await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.sharedY);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.sharedX);
+    await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.sharedY);
   });
 });

@@ -13,13 +13,13 @@ import type { Emulator } from '../../emulator';
 import type { RotationStep } from '../../lib/rotation/results';
 import {
   assertStoredSecretWorks,
+  connectRotator,
   EmulatorDrivenClock,
   passwordKeyIds,
   RemovalWitness,
   type RunOutcome,
   recordOf,
   resultOf,
-  rotatorClients,
   runRotation,
   startRotationEmulator,
   storedKeyId,
@@ -55,7 +55,7 @@ describe('a rotation that crashes at any step converges on the next runs (real a
       const witness = new RemovalWitness(e);
       const run = (stopAfter?: (s: RotationStep) => boolean): Promise<RunOutcome> =>
         runRotation(e, {
-          clients: rotatorClients(e, clock),
+          rotator: connectRotator(e, clock),
           clock,
           names: ['prod'],
           witness,
@@ -66,7 +66,7 @@ describe('a rotation that crashes at any step converges on the next runs (real a
         const stored = storedKeyId(e, CONNECTIONS.prod);
         assert.equal(recordOf(e, CONNECTIONS.prod)?.keyId, stored);
         assert.ok(stored && passwordKeyIds(e, APPS.prod.appId).includes(stored));
-        await assertStoredSecretWorks(e, rotatorClients(e, clock), CONNECTIONS.prod);
+        await assertStoredSecretWorks(e, connectRotator(e, clock), CONNECTIONS.prod);
       };
 
       // Run 1 plans: rotate (R0 has 10 days left) and retire R_OLD; it dies after `step`.

@@ -15,12 +15,12 @@ import type { DevOpsClient } from '../../lib/devops/devops-client';
 import type { ConnectionStore } from '../../lib/rotation/ports';
 import {
   assertStoredSecretWorks,
+  connectRotator,
   EmulatorDrivenClock,
   passwordKeyIds,
   RemovalWitness,
   recordOf,
   resultOf,
-  rotatorClients,
   runRotation,
   startRotationEmulator,
   storedKeyId,
@@ -90,18 +90,18 @@ describe('overlapping rotations that both succeed keep the overwritten secret fo
         const e = emulator;
         const clock = new EmulatorDrivenClock(e);
         const witness = new RemovalWitness(e);
-        const a = rotatorClients(e, clock);
-        const b = rotatorClients(e, clock);
+        const a = connectRotator(e, clock);
+        const b = connectRotator(e, clock);
         const aAtGet = gate();
         const bAtTest = gate();
         const names = [target.name];
         const runB = () =>
           runRotation(e, {
-            clients: b,
+            rotator: b,
             clock,
             names,
             witness,
-            connections: holding(b.devops, { test: bAtTest }),
+            connections: holding(b.clients.devops, { test: bAtTest }),
           });
 
         let outA: Awaited<ReturnType<typeof runRotation>>;
@@ -109,11 +109,11 @@ describe('overlapping rotations that both succeed keep the overwritten secret fo
         if (order === 'A mints before B reads') {
           // A mints and proves, then waits; B mints, proves, reads and builds its switch, then waits.
           const pendingA = runRotation(e, {
-            clients: a,
+            rotator: a,
             clock,
             names,
             witness,
-            connections: holding(a.devops, { get: aAtGet }),
+            connections: holding(a.clients.devops, { get: aAtGet }),
           });
           await aAtGet.reached;
           e.clock.advance(1000);
@@ -126,7 +126,7 @@ describe('overlapping rotations that both succeed keep the overwritten secret fo
           pendingB = runB();
           await bAtTest.reached;
           e.clock.advance(1000);
-          outA = await runRotation(e, { clients: a, clock, names, witness });
+          outA = await runRotation(e, { rotator: a, clock, names, witness });
         }
         const keyA = resultOf(outA, target.id).newKeyId;
         assert.equal(resultOf(outA, target.id).action, 'rotated');
@@ -140,12 +140,12 @@ describe('overlapping rotations that both succeed keep the overwritten secret fo
         assert.equal(storedKeyId(e, target.id), keyB);
         assert.equal(recordOf(e, target.id)?.keyId, keyB);
         const switchedB = e.clock.nowMs();
-        await assertStoredSecretWorks(e, rotatorClients(e, clock), target.id);
+        await assertStoredSecretWorks(e, connectRotator(e, clock), target.id);
 
         // Past the orphan guard, well within the grace: A's password, superseded by B's switch
         // moments ago, stays.
         e.clock.advance(61 * 60_000);
-        const soon = await runRotation(e, { clients: rotatorClients(e, clock), clock, names, witness });
+        const soon = await runRotation(e, { rotator: connectRotator(e, clock), clock, names, witness });
         const entry = soon.plan.entries[0];
         assert.ok(
           !entry?.removeOrphans.includes(keyA) && !entry?.retire.includes(keyA),
@@ -155,12 +155,12 @@ describe('overlapping rotations that both succeed keep the overwritten secret fo
 
         // After the grace it is retired; what we did not mint is never touched.
         e.clock.set(new Date(switchedB + 24 * MS_PER_HOUR + 60_000));
-        const later = await runRotation(e, { clients: rotatorClients(e, clock), clock, names, witness });
+        const later = await runRotation(e, { rotator: connectRotator(e, clock), clock, names, witness });
         assert.ok(resultOf(later, target.id).removedKeyIds.includes(keyA));
         assert.deepEqual(passwordKeyIds(e, target.app.appId), [...target.keep, keyB].sort());
         assert.equal(storedKeyId(e, target.id), keyB);
         witness.assertNoSecretInUseRevoked();
-        await assertStoredSecretWorks(e, rotatorClients(e, clock), target.id);
+        await assertStoredSecretWorks(e, connectRotator(e, clock), target.id);
       });
     }
   }

@@ -10,13 +10,13 @@ import { MS_PER_DAY } from '../../lib/clock';
 import { parseMarker } from '../../lib/rotation/marker';
 import {
   assertStoredSecretWorks,
+  connectRotator,
   EmulatorDrivenClock,
   passwordKeyIds,
   passwordsOf,
   RemovalWitness,
   recordOf,
   resultOf,
-  rotatorClients,
   runRotation,
   sequence,
   startRotationEmulator,
@@ -46,7 +46,7 @@ describe('rotating one connection with the real adapters', () => {
   async function setUp(propagationDelayMs = 0) {
     emulator = await startRotationEmulator({ propagationDelayMs });
     const clock = new EmulatorDrivenClock(emulator);
-    const clients = rotatorClients(emulator, clock);
+    const clients = connectRotator(emulator, clock);
     const witness = new RemovalWitness(emulator);
     return { emulator, clock, clients, witness };
   }
@@ -59,7 +59,7 @@ describe('rotating one connection with the real adapters', () => {
     const before = untouchedWebPasswords(emulator);
     const masked: string[] = [];
 
-    const run = await runRotation(emulator, { clients, clock, names: ['web'], witness, masked });
+    const run = await runRotation(emulator, { rotator: clients, clock, names: ['web'], witness, masked });
 
     const result = resultOf(run, CONNECTIONS.web);
     assert.equal(run.plan.entries[0]?.rotate?.reason, 'expiring');
@@ -115,7 +115,7 @@ describe('rotating one connection with the real adapters', () => {
     const { emulator, clock, clients, witness } = await setUp(10_000);
     const started = Date.now();
 
-    const run = await runRotation(emulator, { clients, clock, names: ['web'], witness });
+    const run = await runRotation(emulator, { rotator: clients, clock, names: ['web'], witness });
 
     assert.equal(resultOf(run, CONNECTIONS.web).action, 'rotated');
     const newKeyId = resultOf(run, CONNECTIONS.web).newKeyId;
@@ -157,7 +157,7 @@ describe('rotating one connection with the real adapters', () => {
       const passwordsBefore = passwordsOf(emulator, APPS.web.appId);
       const descriptionBefore = emulator.state.connection(CONNECTIONS.web)?.description;
 
-      const run = await runRotation(emulator, { clients, clock, names: ['web'], witness });
+      const run = await runRotation(emulator, { rotator: clients, clock, names: ['web'], witness });
 
       const result = resultOf(run, CONNECTIONS.web);
       assert.equal(result.action, 'failed');
@@ -201,7 +201,7 @@ describe('rotating one connection with the real adapters', () => {
     ] as const;
     for (const rule of rules) emulator.faults.add(rule);
 
-    const run = await runRotation(emulator, { clients, clock, names: ['prod'], witness });
+    const run = await runRotation(emulator, { rotator: clients, clock, names: ['prod'], witness });
 
     const result = resultOf(run, CONNECTIONS.prod);
     assert.equal(result.action, 'rotated');
@@ -237,7 +237,7 @@ describe('rotating one connection with the real adapters', () => {
       afterEffect: true,
     });
 
-    const run = await runRotation(emulator, { clients, clock, names: ['web'], witness });
+    const run = await runRotation(emulator, { rotator: clients, clock, names: ['web'], witness });
 
     const result = resultOf(run, CONNECTIONS.web);
     assert.equal(result.action, 'rotated');

@@ -1,23 +1,23 @@
 /**
  * Shared setup of the rotation integration tests: an emulator seeded with the rotation
- * organization, the clients `connect()` wires (real azure-devops-node-api, Graph over fetch,
- * msal-node), one run of discover → plan → executePlan as the task does it, and read-outs of the
- * emulator's state. Raw emulator state holds secrets: helpers compare them, never print them.
+ * organization, a rotator from the front door (`connect()`: real azure-devops-node-api, Graph
+ * over fetch, msal-node), one run of discover → plan → execute as the task does it (the execution
+ * through the engine's `executePlan`, so a test can watch or hold back the stores), and read-outs
+ * of the emulator's state. Raw emulator state holds secrets: helpers compare them, never print them.
  */
 import assert from 'node:assert/strict';
 import { type Emulator, type EmulatorOptions, type LoggedRequest, startEmulator } from '../../emulator';
+import type { Rotator } from '../../lib';
 import type { Clock } from '../../lib/clock';
-import { type AzureClients, connect } from '../../lib/connect';
 import type { GraphClient } from '../../lib/graph/graph-client';
-import { discover } from '../../lib/inventory/discover';
-import { parseNameFilter } from '../../lib/inventory/name-filter';
 import type { Inventory } from '../../lib/inventory/types';
 import { type ExecuteOptions, executePlan } from '../../lib/rotation/executor';
 import { type Plan, plan } from '../../lib/rotation/planner';
-import { DEFAULT_ROTATION_POLICY, type RotationPolicy } from '../../lib/rotation/policy';
+import type { RotationPolicy } from '../../lib/rotation/policy';
 import type { ConnectionStore, CredentialStore } from '../../lib/rotation/ports';
 import { parseRecord, type RotationRecord } from '../../lib/rotation/record';
 import type { RotationResult } from '../../lib/rotation/results';
+import { emulatorRotator } from './adapters-harness';
 import { JOB_TOKEN, ROTATION_START, ROTATOR_APP, ROTATOR_SECRET, rotationOrg, TENANT } from './rotation-org';
 
 export { EmulatorDrivenClock } from './adapters-harness';
@@ -32,20 +32,15 @@ export function startRotationEmulator(options: Partial<EmulatorOptions> = {}): P
   });
 }
 
-/** A new, independent client set (own token cache, limiters, pacer), as one task run has. */
-export function rotatorClients(emulator: Emulator, clock: Clock): AzureClients {
-  return connect({
-    organizationUrl: emulator.urls.organization,
-    rotator: {
-      tenantId: TENANT,
-      appId: ROTATOR_APP,
-      credential: { kind: 'secret', clientSecret: ROTATOR_SECRET },
-    },
-    devOps: { kind: 'bearer', token: JOB_TOKEN },
-    graphUrl: emulator.urls.graph,
-    authorityHost: emulator.urls.authorityHost,
-    clock,
-  });
+/** A new, independent rotator (own token cache, limiters, pacer), as one task run has. */
+export function connectRotator(emulator: Emulator, clock: Clock): Rotator {
+  const identity = {
+    tenantId: TENANT,
+    appId: ROTATOR_APP,
+    clientSecret: ROTATOR_SECRET,
+    jobToken: JOB_TOKEN,
+  };
+  return emulatorRotator(emulator, identity, { clock });
 }
 
 /** One `removePassword` as it was about to be sent. */
@@ -108,14 +103,14 @@ export interface RunOutcome {
 
 /** Options of {@link runRotation}. */
 export interface RunOptions {
-  clients: AzureClients;
+  rotator: Rotator;
   clock: Clock;
   /** Connection names in scope. */
   names: readonly string[];
   policy?: Partial<RotationPolicy>;
   witness: RemovalWitness;
   stopAfter?: ExecuteOptions['stopAfter'];
-  /** Replaces `clients.devops` as the executor's connection store (e.g. to hold a PUT back). */
+  /** Replaces `rotator.clients.devops` as the executor's connection store (e.g. to hold a PUT back). */
   connections?: ConnectionStore;
   /** Receives every secret the executor asks to mask. */
   masked?: string[];
@@ -123,20 +118,10 @@ export interface RunOptions {
 
 /** discover → plan → executePlan over every project, as the task runs them. */
 export async function runRotation(emulator: Emulator, options: RunOptions): Promise<RunOutcome> {
-  const { clients, clock } = options;
-  const filter = parseNameFilter(options.names.join('\n'));
-  assert.ok(filter.ok);
-  const inventory = await discover({
-    organizationUrl: emulator.urls.organization,
-    connectionSource: clients.devops,
-    applicationSource: clients.graph,
-    projects: { all: true },
-    connections: filter.filter,
-    thresholds: { warningDays: 30, failureDays: 7 },
-    rotatorTenantId: TENANT,
-    clock,
-  });
-  const made = plan(inventory, { ...DEFAULT_ROTATION_POLICY, ...options.policy }, clock.now());
+  const { rotator, clock } = options;
+  const { clients } = rotator;
+  const inventory = await rotator.discover({ projects: '*', connections: options.names.join('\n') });
+  const made = plan(inventory, { ...rotator.settings.policy, ...options.policy }, clock.now());
   const firstSeq = lastSeq(emulator) + 1;
   const results = await executePlan(made, {
     connections: options.connections ?? clients.devops,
@@ -218,9 +203,10 @@ function storedKeyIdsOfApp(emulator: Emulator, appObjectId: string): string[] {
  */
 export async function assertStoredSecretWorks(
   emulator: Emulator,
-  clients: AzureClients,
+  rotator: Rotator,
   connectionId: string,
 ): Promise<void> {
+  const { clients } = rotator;
   const connection = emulator.state.connection(connectionId);
   assert.ok(connection);
   const stored = connection.confidential.get('serviceprincipalkey');

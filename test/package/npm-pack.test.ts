@@ -73,9 +73,10 @@ describe('the npm package of the library', function () {
       const job = (org.identities ?? []).find((i) => i.kind === 'build')!.accessToken!;
       const platform = (org.projects ?? []).find((p) => p.name === 'Platform')!;
       const consumer = `
-        const lib = require('${pkg.name}');
+        const { connect } = require('${pkg.name}');
+        const engine = require('${pkg.name}/engine');
         (async () => {
-          const clients = lib.connect({
+          const rotator = connect({
             organizationUrl: process.env.ORG_URL,
             rotator: {
               tenantId: '${rotator.tenantId}',
@@ -85,22 +86,14 @@ describe('the npm package of the library', function () {
             devOps: { kind: 'bearer', token: process.env.JOB_TOKEN },
             graphUrl: process.env.GRAPH_URL,
             authorityHost: process.env.AUTHORITY_HOST,
+            connections: '*-deploy',
           });
-          const filter = lib.parseNameFilter('*-deploy');
-          const inventory = await lib.discover({
-            organizationUrl: process.env.ORG_URL,
-            connectionSource: clients.devops,
-            applicationSource: clients.graph,
-            projects: { all: true },
-            connections: filter.filter,
-            thresholds: { warningDays: 30, failureDays: 7 },
-            rotatorTenantId: '${rotator.tenantId}',
-            clock: lib.systemClock,
-          });
-          const plan = lib.plan(inventory, lib.DEFAULT_ROTATION_POLICY, Date.now());
+          const inventory = await rotator.discover();
+          const plan = rotator.plan(inventory);
           process.stdout.write(JSON.stringify({
             statuses: inventory.connections.map((c) => c.name + ':' + c.status),
             rotate: plan.entries.filter((e) => e.action === 'rotate').map((e) => e.connectionName),
+            engine: typeof engine.executePlan + ' ' + typeof engine.createClients,
           }));
         })().catch((e) => { console.error(e.code, e.message); process.exit(1); });`;
       fs.writeFileSync(path.join(scratch, 'consumer.js'), consumer);
@@ -117,7 +110,8 @@ describe('the npm package of the library', function () {
           JOB_TOKEN: job,
         },
       });
-      const result = JSON.parse(out) as { statuses: string[]; rotate: string[] };
+      const result = JSON.parse(out) as { statuses: string[]; rotate: string[]; engine: string };
+      assert.equal(result.engine, 'function function', 'the engine subpath resolves from the package');
       assert.deepEqual(result.statuses, [
         'auto-deploy:ok',
         'cert-deploy:ok',
@@ -190,7 +184,16 @@ describe('the npm package of the library', function () {
     it('type-checks a TypeScript consumer against the published declarations', () => {
       fs.writeFileSync(
         path.join(scratch, 'consumer.ts'),
-        `import { type Inventory, type RotationPolicy, DEFAULT_ROTATION_POLICY, expiryStatus, plan } from '${pkg.name}';
+        `import { type Inventory, type RotationPolicy, DEFAULT_ROTATION_POLICY, connect, InvalidInputError } from '${pkg.name}';
+import { expiryStatus, plan } from '${pkg.name}/engine';
+export function tooLong(): string[] {
+  try {
+    connect({ organizationUrl: 'https://dev.azure.com/x', rotator: { tenantId: 't', appId: 'a', credential: { kind: 'secret', clientSecret: 's' } }, devOps: { kind: 'rotator' }, secretLifetimeDays: 1000 });
+    return [];
+  } catch (error) {
+    return error instanceof InvalidInputError ? error.problems.map((p) => p.option) : [];
+  }
+}
 export function due(inventory: Inventory, now: number): string[] {
   const policy: RotationPolicy = { ...DEFAULT_ROTATION_POLICY, rotateWithinDays: 45 };
   const status: 'ok' | 'warning' | 'critical' | 'expired' = expiryStatus(now + 1, now, { warningDays: 30, failureDays: 7 });

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { type Emulator, type FaultRuleInput, generateOrg, type OrgDescription } from '../../emulator';
 import { createPrng } from '../../emulator/core/prng';
-import type { RunReport } from '../../tasks/ServiceConnectionRotatorV1/run-report';
+import type { RunReport } from '../../lib/report/run-report';
 import { stagedTaskDir, startFor } from '../task/task-harness';
 import { CredentialWitness } from './support/credential-witness';
 import { assertInvariants, productPasswords } from './support/invariants';

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Emulator, OrgDescription } from '../../emulator';
 import { MS_PER_DAY } from '../../lib/clock';
+import type { RunReport } from '../../lib/report/run-report';
 import { parseRecord } from '../../lib/rotation/record';
 import type { TaskRun } from '../../scripts/agent/run-task';
-import type { RunReport } from '../../tasks/ServiceConnectionRotatorV1/run-report';
 import {
   applicationNamed,
   demoOrg,

@@ -25,7 +25,7 @@ describe('MockTestRunner (compiled entry, mocked task-lib)', function () {
     assert.deepEqual(runner.errorIssues, [
       "Input 'failureDays' has value '20': expected a whole number from 0 to 10 (it may not exceed warningDays, 10). Change 'failureDays' in the task's inputs.",
     ]);
-    assert.ok(!runner.stdout.includes('connect must not be called'));
+    assert.ok(!runner.stdout.includes('createClients must not be called'));
   });
 
   it('reports a connection found through mocked clients, with its output variables', async () => {

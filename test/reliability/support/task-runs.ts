@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Emulator, LoggedRequest, OrgDescription } from '../../../emulator';
+import type { RunReport } from '../../../lib/report/run-report';
 import { emulatedJob } from '../../../scripts/agent/emulator-agent';
 import { runTask, type TaskRun } from '../../../scripts/agent/run-task';
-import type { RunReport } from '../../../tasks/ServiceConnectionRotatorV1/run-report';
 import { stagedTaskDir } from '../../task/task-harness';
 import { assertNoSecretLeaked, knownSecrets } from './secret-scan';
 

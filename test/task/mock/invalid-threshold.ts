@@ -8,10 +8,10 @@ runner.setInput('rotatorConnection', ROTATOR);
 runner.setInput('action', 'report');
 runner.setInput('warningDays', '10');
 runner.setInput('failureDays', '20');
-// Any request would go through lib/connect; make it fail loudly if reached.
-runner.registerMock('../../lib/connect', {
-  connect: () => {
-    throw new Error('connect must not be called for invalid input');
+// Any request would go through the clients the front door wires; make it fail loudly if reached.
+runner.registerMock('./clients', {
+  createClients: () => {
+    throw new Error('createClients must not be called for invalid input');
   },
 });
 runner.run();

@@ -1,5 +1,5 @@
 // MockTestRunner scenario: a report over in-memory Azure DevOps and Graph fakes (registered in
-// place of lib/connect), the L0 pattern of microsoft/azure-pipelines-tasks.
+// place of lib/clients, which the front door wires), the L0 pattern of microsoft/azure-pipelines-tasks.
 import { TaskMockRunner } from 'azure-pipelines-task-lib/mock-run';
 import { ROTATOR, setAgentEnvironment, TASK_ENTRY } from './scenario-env';
 
@@ -12,8 +12,8 @@ const runner = new TaskMockRunner(TASK_ENTRY);
 runner.setInput('rotatorConnection', ROTATOR);
 runner.setInput('action', 'report');
 runner.setInput('projects', 'Payments');
-runner.registerMock('../../lib/connect', {
-  connect: () => ({
+runner.registerMock('./clients', {
+  createClients: () => ({
     devops: {
       listProjects: async () => [project],
       listAzureRmConnections: async () => [

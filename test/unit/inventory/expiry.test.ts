@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { daysLeft, expiryStatus, validateThresholds, worstStatus } from '../../../lib/inventory/expiry';
+import {
+  daysLeft,
+  expiryStatus,
+  parseThresholds,
+  type ThresholdInput,
+  worstStatus,
+} from '../../../lib/inventory/expiry';
 import type { ConnectionStatus, ExpiryStatus } from '../../../lib/inventory/types';
+import type { InputProblem } from '../../../lib/options/invalid-input';
 import { days, hours, NOW, THRESHOLDS } from './builders';
 
 describe('expiry', () => {
@@ -65,17 +72,50 @@ describe('expiry', () => {
     }
   });
 
-  describe('validateThresholds', () => {
-    it('accepts the defaults', () =>
-      assert.deepEqual(validateThresholds({ warningDays: 30, failureDays: 7 }), []));
-    it('rejects failureDays above warningDays', () =>
-      assert.deepEqual(validateThresholds({ warningDays: 5, failureDays: 7 }), [
-        'failureDays (7) must not be greater than warningDays (5).',
-      ]));
-    it('rejects negative and fractional values', () =>
-      assert.deepEqual(validateThresholds({ warningDays: -1, failureDays: 1.5 }), [
-        'warningDays must be a whole number ≥ 0, got -1.',
-        'failureDays must be a whole number ≥ 0, got 1.5.',
-      ]));
+  describe('parseThresholds', () => {
+    it('takes the defaults when nothing is given', () =>
+      assert.deepEqual(parseThresholds({}), {
+        thresholds: { warningDays: 30, failureDays: 7 },
+        problems: [],
+      }));
+    it('reads numbers and their text alike', () =>
+      assert.deepEqual(parseThresholds({ warningDays: ' 20 ', failureDays: 3 }), {
+        thresholds: { warningDays: 20, failureDays: 3 },
+        problems: [],
+      }));
+    const table: Array<[string, ThresholdInput, InputProblem[]]> = [
+      [
+        'failureDays above warningDays',
+        { warningDays: 5, failureDays: 7 },
+        [
+          {
+            option: 'failureDays',
+            value: '7',
+            allowed: 'expected a whole number from 0 to 5 (it may not exceed warningDays, 5)',
+          },
+        ],
+      ],
+      [
+        'negative and fractional values',
+        { warningDays: -1, failureDays: 1.5 },
+        [
+          { option: 'warningDays', value: '-1', allowed: 'expected a whole number from 0 to 3650' },
+          { option: 'failureDays', value: '1.5', allowed: 'expected a whole number from 0 to 3650' },
+        ],
+      ],
+      [
+        'text that is not a number',
+        { warningDays: 'soon' },
+        [{ option: 'warningDays', value: 'soon', allowed: 'expected a whole number from 0 to 3650' }],
+      ],
+      [
+        'more than ten years',
+        { warningDays: 3651, failureDays: 0 },
+        [{ option: 'warningDays', value: '3651', allowed: 'expected a whole number from 0 to 3650' }],
+      ],
+    ];
+    for (const [label, input, problems] of table) {
+      it(`rejects ${label}`, () => assert.deepEqual(parseThresholds(input).problems, problems));
+    }
   });
 });

@@ -20,8 +20,11 @@ describe('project filter', () => {
     assert.deepEqual(select('*'), { selected: ['Alpha', 'Beta', 'Gamma Ray'], unknown: [] });
   });
 
-  it('"*" among names still selects every project', () => {
-    assert.deepEqual(select('Alpha\n*'), { selected: ['Alpha', 'Beta', 'Gamma Ray'], unknown: [] });
+  it('refuses "*" among names (one rule for the task, the CLI and the library)', () => {
+    assert.deepEqual(parseProjectFilter('Alpha\n*'), {
+      ok: false,
+      errors: [{ entry: '*', message: 'Use either "*" alone (every project) or project names, not both.' }],
+    });
   });
 
   it('matches names case-insensitively, comma or newline separated, in the organization order', () => {

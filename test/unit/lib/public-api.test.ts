@@ -3,21 +3,56 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as api from '../../../lib';
+import * as engine from '../../../lib/engine';
+import pkg from '../../../package.json';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
-// The library's runtime exports. Changing this list is a deliberate API change (and a version bump).
+// The front door's runtime exports (`service-connection-rotator`). Changing this list is a
+// deliberate API change (and a version bump).
 const EXPECTED = [
+  'DEFAULT_MAX_PARALLEL',
+  'DEFAULT_ROTATION_POLICY',
+  'DEFAULT_SCOPE',
+  'DEFAULT_THRESHOLDS',
+  'HttpError',
+  'InvalidInputError',
+  'MAX_PARALLEL',
+  'MAX_REVOKE_AFTER_HOURS',
+  'MAX_ROTATE_WITHIN_DAYS',
+  'MAX_SECRET_LIFETIME_DAYS',
+  'MAX_THRESHOLD_DAYS',
+  'RotatorError',
+  'buildReport',
+  'connect',
+  'decideResult',
+  'describeProblem',
+  'hasCode',
+  'oneOf',
+  'redact',
+  'renderSummary',
+  'reportTotals',
+  'systemClock',
+  'yesNo',
+];
+
+// The engine subpath's runtime exports (`service-connection-rotator/engine`), pinned the same way.
+const ENGINE = [
   'AZURE_DEVOPS_RESOURCE_ID',
   'AZURE_DEVOPS_SCOPE',
   'CONCURRENCY_VIOLATION',
   'DEFAULT_MAX_PARALLEL',
   'DEFAULT_RETRY_OPTIONS',
   'DEFAULT_ROTATION_POLICY',
+  'DEFAULT_THRESHOLDS',
   'DevOpsClient',
   'GraphClient',
   'HttpError',
+  'InvalidInputError',
+  'MAX_REVOKE_AFTER_HOURS',
+  'MAX_ROTATE_WITHIN_DAYS',
   'MAX_SECRET_LIFETIME_DAYS',
+  'MAX_THRESHOLD_DAYS',
   'MS_PER_DAY',
   'MS_PER_HOUR',
   'MsalCredentialProver',
@@ -28,11 +63,12 @@ const EXPECTED = [
   'attributeCertificate',
   'attributeSecret',
   'backoff',
-  'connect',
+  'createClients',
   'createLimiter',
   'createServiceLimiters',
   'daysLeft',
   'decideRetry',
+  'describeProblem',
   'discover',
   'escapeNamePattern',
   'evaluateConnection',
@@ -41,6 +77,7 @@ const EXPECTED = [
   'formatMarker',
   'graphScope',
   'hasCode',
+  'httpsBaseUrl',
   'isDefiniteRefusal',
   'isSecretlessScheme',
   'matchesAnyName',
@@ -48,30 +85,54 @@ const EXPECTED = [
   'mergeByConnectionId',
   'notAdminFix',
   'oidcAssertionSource',
+  'oneOf',
   'parseCertificatePem',
   'parseMarker',
   'parseNameFilter',
+  'parsePolicy',
   'parseProjectFilter',
   'parseRecord',
   'parseServiceConnection',
+  'parseThresholds',
   'plan',
   'redact',
+  'required',
   'resolveCloud',
   'retryAfterMs',
   'selectProjects',
   'silentLogger',
+  'splitList',
   'staticTokenProvider',
   'systemClock',
   'userDescription',
-  'validatePolicy',
-  'validateThresholds',
+  'wholeNumber',
   'withRecord',
   'worstStatus',
+  'yesNo',
 ];
 
 describe('public API of lib/index.ts', () => {
   it('exports exactly the pinned names', () => {
     assert.deepEqual(Object.keys(api).sort(), EXPECTED);
+  });
+
+  it('exposes the engine as the documented subpath, exporting exactly its pinned names', () => {
+    assert.deepEqual(Object.keys(engine).sort(), ENGINE);
+    assert.deepEqual(Object.keys(pkg.exports), ['.', './engine', './package.json']);
+    assert.equal(pkg.exports['./engine'].require, './dist/lib/engine.js');
+  });
+
+  it('is the only part of the library the task imports', () => {
+    const offenders: string[] = [];
+    const dir = path.join(ROOT, 'tasks', 'ServiceConnectionRotatorV1');
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      for (const match of fs
+        .readFileSync(path.join(dir, file), 'utf8')
+        .matchAll(/from '(\.\.\/\.\.\/lib[^']*)'/g)) {
+        if (match[1] !== '../../lib') offenders.push(`${file}: ${match[1]}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
   });
 
   it('loads without azure-pipelines-task-lib', () => {

@@ -1,50 +1,66 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_ROTATION_POLICY, validatePolicy } from '../../../lib/rotation/policy';
+import type { InputProblem } from '../../../lib/options/invalid-input';
+import { DEFAULT_ROTATION_POLICY, type PolicyInput, parsePolicy } from '../../../lib/rotation/policy';
 
-describe('validatePolicy', () => {
-  it('accepts the defaults', () => assert.deepEqual(validatePolicy({ ...DEFAULT_ROTATION_POLICY }), []));
+describe('parsePolicy', () => {
+  it('takes the defaults when nothing is given', () =>
+    assert.deepEqual(parsePolicy({}), { policy: { ...DEFAULT_ROTATION_POLICY }, problems: [] }));
 
-  const table: Array<[string, Record<string, unknown>, string]> = [
+  it('reads numbers and their text alike, and the Automatic policy in any case', () =>
+    assert.deepEqual(
+      parsePolicy({ rotateWithinDays: '45', secretLifetimeDays: 90, automaticConnections: 'TAKEOVER' })
+        .policy,
+      {
+        ...DEFAULT_ROTATION_POLICY,
+        rotateWithinDays: 45,
+        secretLifetimeDays: 90,
+        automaticConnections: 'takeOver',
+      },
+    ));
+
+  const table: Array<[string, PolicyInput, InputProblem]> = [
     [
       'a zero lifetime',
       { secretLifetimeDays: 0 },
-      'secretLifetimeDays must be a whole number from 1 to 730, got 0.',
+      { option: 'secretLifetimeDays', value: '0', allowed: 'expected a whole number from 1 to 730' },
     ],
     [
       'a lifetime over 730 days',
       { secretLifetimeDays: 731 },
-      'secretLifetimeDays must be a whole number from 1 to 730, got 731.',
+      { option: 'secretLifetimeDays', value: '731', allowed: 'expected a whole number from 1 to 730' },
     ],
     [
       'a negative grace period',
       { revokeAfterHours: -1 },
-      'revokeAfterHours must be a whole number ≥ 0, got -1.',
+      { option: 'revokeAfterHours', value: '-1', allowed: 'expected a whole number from 0 to 8760' },
     ],
     [
       'a fractional rotateWithinDays',
       { rotateWithinDays: 1.5 },
-      'rotateWithinDays must be a whole number ≥ 0, got 1.5.',
+      { option: 'rotateWithinDays', value: '1.5', allowed: 'expected a whole number from 0 to 3650' },
     ],
     [
       'an unknown Automatic policy',
       { automaticConnections: 'adopt' },
-      'automaticConnections must be "report" or "takeOver", got adopt.',
+      { option: 'automaticConnections', value: 'adopt', allowed: "expected one of 'report', 'takeOver'" },
     ],
     [
       'a lifetime that would be due at once',
       { secretLifetimeDays: 31, rotateWithinDays: 30 },
-      'secretLifetimeDays (31) must be at least rotateWithinDays + 2 (32), or every run would rotate the new secret again.',
+      {
+        option: 'secretLifetimeDays',
+        value: '31',
+        allowed:
+          'expected at least rotateWithinDays + 2 (32), or every run would rotate the new secret again',
+      },
     ],
   ];
-  for (const [label, change, message] of table) {
+  for (const [label, change, problem] of table) {
     it(`rejects ${label}`, () => {
-      assert.deepEqual(validatePolicy({ ...DEFAULT_ROTATION_POLICY, ...change } as never), [message]);
+      assert.deepEqual(parsePolicy(change).problems, [problem]);
     });
   }
 
   it('accepts the shortest lifetime that is not due at once', () =>
-    assert.deepEqual(
-      validatePolicy({ ...DEFAULT_ROTATION_POLICY, secretLifetimeDays: 32, rotateWithinDays: 30 }),
-      [],
-    ));
+    assert.deepEqual(parsePolicy({ secretLifetimeDays: 32, rotateWithinDays: 30 }).problems, []));
 });

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
-import { hasCode } from '../../../lib/errors';
-import { readTaskConfig } from '../../../tasks/ServiceConnectionRotatorV1/inputs';
+import { connect, hasCode } from '../../../lib';
+import { readTaskConfig, readTaskInputs } from '../../../tasks/ServiceConnectionRotatorV1/inputs';
 import { baseAgent, type FakeAgent, readerFor } from './fake-reader';
+
+/** What `connect` binds when given no optional option. */
+function connectDefaults() {
+  return connect({
+    organizationUrl: 'https://dev.azure.com/contoso',
+    rotator: { tenantId: 't', appId: 'a', credential: { kind: 'secret', clientSecret: 's' } },
+    devOps: { kind: 'rotator' },
+  }).settings;
+}
 
 function read(change: (agent: FakeAgent) => void) {
   const agent = baseAgent();
@@ -9,46 +18,60 @@ function read(change: (agent: FakeAgent) => void) {
   return readTaskConfig(readerFor(agent));
 }
 
+function readInputs(change: (agent: FakeAgent) => void) {
+  const agent = baseAgent();
+  change(agent);
+  return readTaskInputs(readerFor(agent));
+}
+
 describe('task inputs', () => {
-  it('applies the manifest defaults the agent would fill in', () => {
+  it('applies the manifest defaults the agent would fill in, and the library binds them', () => {
     const { config, secrets } = read(() => {});
     assert.equal(config.action, 'rotate');
-    assert.deepEqual(config.projects, { all: false, names: ['Payments'] });
-    assert.equal(config.connectionsText, '*');
-    assert.equal(config.warningDays, 30);
-    assert.equal(config.failureDays, 7);
-    assert.equal(config.rotateWithinDays, 30);
-    assert.equal(config.secretLifetimeDays, 180);
-    assert.equal(config.revokeAfterHours, 24);
-    assert.equal(config.automaticConnections, 'report');
     assert.equal(config.dryRun, false);
-    assert.equal(config.maxParallel, 8);
     assert.equal(config.reportPath, '/tmp/agent/service-connection-rotator.json');
-    assert.equal(config.organizationUrl, 'https://dev.azure.com/contoso');
-    assert.deepEqual(config.devOps, { kind: 'jobToken', token: 'job-token-value' });
-    assert.deepEqual(config.rotator.credential, { kind: 'secret', secret: 'rotator-secret-value' });
-    assert.equal(config.graphUrl, null);
+    assert.deepEqual(config.rotator.settings, {
+      organizationUrl: 'https://dev.azure.com/contoso',
+      tenantId: 'tenant-1',
+      projects: 'Payments',
+      connections: '*',
+      thresholds: { warningDays: 30, failureDays: 7 },
+      policy: {
+        rotateWithinDays: 30,
+        secretLifetimeDays: 180,
+        revokeAfterHours: 24,
+        automaticConnections: 'report',
+        orphanMinAgeMinutes: 60,
+      },
+      maxParallel: 8,
+      graphUrl: 'https://graph.microsoft.com',
+      authorityHost: 'https://login.microsoftonline.com',
+    });
     assert.deepEqual(secrets.sort(), ['job-token-value', 'rotator-secret-value']);
   });
 
-  it('reads lists separated by commas and newlines, and * for every project', () => {
+  it('reads the credentials into the library types', () => {
+    const { config } = readInputs(() => {});
+    assert.deepEqual(config.options.devOps, { kind: 'bearer', token: 'job-token-value' });
+    assert.deepEqual(config.options.rotator, {
+      tenantId: 'tenant-1',
+      appId: 'app-1',
+      environment: 'AzureCloud',
+      credential: { kind: 'secret', clientSecret: 'rotator-secret-value' },
+    });
+  });
+
+  it('passes the filters on as the text the user wrote', () => {
     const { config } = read((a) => {
       a.inputs.projects = '*';
       a.inputs.connections = 'prod-*\n!prod-legacy, test-?';
     });
-    assert.deepEqual(config.projects, { all: true });
-    assert.deepEqual(
-      config.connections.includes.map((p: { source: string }) => p.source),
-      ['prod-*', 'test-?'],
-    );
-    assert.deepEqual(
-      config.connections.excludes.map((p: { source: string }) => p.source),
-      ['!prod-legacy'],
-    );
+    assert.equal(config.rotator.settings.projects, '*');
+    assert.equal(config.rotator.settings.connections, 'prod-*\n!prod-legacy, test-?');
   });
 
   it('reads a workload identity federation rotator and a PAT', () => {
-    const { config, secrets } = read((a) => {
+    const { config, secrets } = readInputs((a) => {
       a.endpoints['rotator-id'] = {
         scheme: 'WorkloadIdentityFederation',
         parameters: { tenantid: 't', serviceprincipalid: 'a' },
@@ -56,9 +79,26 @@ describe('task inputs', () => {
       a.inputs.devOpsAuthentication = 'personalAccessToken';
       a.inputs.personalAccessToken = 'pat-value';
     });
-    assert.equal(config.rotator.credential.kind, 'federated');
-    assert.deepEqual(config.devOps, { kind: 'personalAccessToken', token: 'pat-value' });
+    assert.deepEqual(config.options.rotator.credential, {
+      kind: 'federated',
+      oidcRequestUri:
+        'https://dev.azure.com/contoso/p/_apis/distributedtask/hubs/build/plans/1/jobs/2/oidctoken',
+      jobToken: 'job-token-value',
+      serviceConnectionId: 'rotator-id',
+    });
+    assert.deepEqual(config.options.devOps, { kind: 'pat', token: 'pat-value' });
     assert.ok(secrets.includes('pat-value'));
+  });
+
+  it('uses the library defaults as task.json does (one set of defaults)', () => {
+    const { config } = read((a) => {
+      a.inputs.projects = '*';
+    });
+    const library = connectDefaults();
+    assert.deepEqual(config.rotator.settings.thresholds, library.thresholds);
+    assert.deepEqual(config.rotator.settings.policy, library.policy);
+    assert.equal(config.rotator.settings.maxParallel, library.maxParallel);
+    assert.equal(config.rotator.settings.connections, library.connections);
   });
 
   const invalid: Array<[string, (a: FakeAgent) => void, RegExp]> = [

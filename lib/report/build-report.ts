@@ -1,21 +1,29 @@
 /**
- * Builds the run report from what the library returned: the inventory (before), the plan and
- * the executor's results. Pure; the wording here is what a person reads in the summary.
+ * Builds the run report from what the library returned: the inventory (before, with the
+ * thresholds it was evaluated under), the plan (with its policy) and the executor's results.
+ * Pure; the wording here is what a person reads in the summary. The task and the CLI both
+ * publish it.
  */
-import { MS_PER_DAY } from '../../lib/clock';
-import { daysLeft, expiryStatus } from '../../lib/inventory/expiry';
-import type { ConnectionReport, Inventory } from '../../lib/inventory/types';
-import type { Plan, PlanEntry } from '../../lib/rotation/planner';
-import type { RotationResult } from '../../lib/rotation/results';
-import type { TaskConfig } from './inputs';
+import { MS_PER_DAY } from '../clock';
+import { daysLeft, expiryStatus } from '../inventory/expiry';
+import type { ConnectionReport, Inventory } from '../inventory/types';
+import type { Plan, PlanEntry } from '../rotation/planner';
+import type { RotationPolicy } from '../rotation/policy';
+import type { RotationResult } from '../rotation/results';
+import type { SkipReason } from '../rotation/skip-reasons';
 import type { ConnectionRow, RunReport } from './run-report';
 
+/** What {@link buildReport} is built from. */
 export interface ReportInput {
-  config: TaskConfig;
+  action: 'report' | 'rotate';
+  /** With `rotate`: the plan was made and nothing was executed. */
+  dryRun: boolean;
   version: string;
   inventory: Inventory;
   plan: Plan | null;
   results: RotationResult[] | null;
+  /** The policy of a run without a plan (`report`); a plan carries its own. */
+  policy: RotationPolicy;
   startedAt: number;
   finishedAt: number;
 }
@@ -29,7 +37,10 @@ function day(iso: string): string {
 }
 
 /** What the inventory alone says about a connection (report mode, or nothing done). */
-function describeStatus(c: ConnectionReport, config: TaskConfig): Pick<ConnectionRow, 'detail' | 'next'> {
+function describeStatus(
+  c: ConnectionReport,
+  action: ReportInput['action'],
+): Pick<ConnectionRow, 'detail' | 'next'> {
   if (c.problem) return { detail: c.problem.message, next: c.problem.fix };
   if (c.secretless) return { detail: `${c.scheme}: no secret to expire.`, next: '' };
   if (!c.credential || c.expiresAt === null) return { detail: 'No credential found.', next: '' };
@@ -48,7 +59,7 @@ function describeStatus(c: ConnectionReport, config: TaskConfig): Pick<Connectio
   const detail = `${what} ${short(c.credential.keyId)} ${when}, ${how}.`;
   if (c.status === 'ok') return { detail, next: '' };
   const next =
-    config.action === 'report'
+    action === 'report'
       ? "Rotate it: run this task with action 'rotate', or renew the secret and update the connection."
       : 'It is not due for rotation yet under rotateWithinDays; it will be rotated when it is.';
   return { detail, next };
@@ -86,7 +97,7 @@ function applyResult(
   result: RotationResult,
   input: ReportInput,
 ): ConnectionRow {
-  const { config } = input;
+  const policy = input.plan?.policy ?? input.policy;
   const r = { ...base, removedKeyIds: [...result.removedKeyIds], tookOver: result.tookOver };
   const removed = result.removedKeyIds.length
     ? ` Revoked ${result.removedKeyIds.length} superseded secret(s): ${result.removedKeyIds.map(short).join(', ')}.`
@@ -95,9 +106,9 @@ function applyResult(
     case 'rotated': {
       const end =
         result.newExpiresAt ??
-        new Date(input.finishedAt + config.secretLifetimeDays * MS_PER_DAY).toISOString();
+        new Date(input.finishedAt + policy.secretLifetimeDays * MS_PER_DAY).toISOString();
       const endMs = Date.parse(end);
-      const thresholds = { warningDays: config.warningDays, failureDays: config.failureDays };
+      const thresholds = input.inventory.thresholds;
       const took = result.tookOver
         ? ' Switched from Automatic to Manual: this task manages its secret from now on.'
         : '';
@@ -112,7 +123,7 @@ function applyResult(
         attribution: 'recorded',
         detail: `Rotated (${entry.rotate?.reason ?? 'due'}): new secret ${short(result.newKeyId)} valid until ${day(end)}.${took}${removed}`,
         next: oldOwn
-          ? `The previous secret is revoked by a run at least ${config.revokeAfterHours} h from now.`
+          ? `The previous secret is revoked by a run at least ${policy.revokeAfterHours} h from now.`
           : c.credential
             ? `The previous secret ${short(c.credential.keyId)} was not minted by this task and stays on the app until it expires: remove it once nothing else uses it.`
             : '',
@@ -122,7 +133,7 @@ function applyResult(
     }
     case 'retired':
     case 'cleaned': {
-      const status = describeStatus(c, config);
+      const status = describeStatus(c, input.action);
       return {
         ...r,
         action: result.action,
@@ -151,24 +162,25 @@ function applyResult(
       };
     case 'skipped': {
       const skip = result.skip ?? entry.skip;
-      if (c.problem) return { ...r, action: 'skipped', ...describeStatus(c, config) };
+      if (c.problem) return { ...r, action: 'skipped', ...describeStatus(c, input.action) };
       return {
         ...r,
         action: 'skipped',
         detail: skip?.message ?? 'Skipped.',
-        next: skip?.fix === 'Nothing to do.' ? '' : (skip?.fix ?? ''),
+        next: nextStep(skip),
         needsAction: skip?.actionRequired ?? false,
         code: skip?.code ?? null,
       };
     }
     default:
-      return { ...r, action: 'none', ...describeStatus(c, config) };
+      return { ...r, action: 'none', ...describeStatus(c, input.action) };
   }
 }
 
 /** The report of the run. */
 export function buildReport(input: ReportInput): RunReport {
-  const { config, inventory, plan, results } = input;
+  const { inventory, plan, results } = input;
+  const policy = plan?.policy ?? input.policy;
   const entries = new Map((plan?.entries ?? []).map((e) => [e.connectionId, e]));
   const outcomes = new Map((results ?? []).map((r) => [r.connectionId, r]));
   const connections = inventory.connections.map((c) => {
@@ -176,23 +188,23 @@ export function buildReport(input: ReportInput): RunReport {
     const entry = entries.get(c.id);
     const result = outcomes.get(c.id);
     if (entry && result) return applyResult(base, c, entry, result, input);
-    if (entry && config.dryRun) return dryRunRow(base, c, entry, config);
-    return { ...base, ...describeStatus(c, config) };
+    if (entry && input.dryRun) return dryRunRow(base, c, entry, input.action);
+    return { ...base, ...describeStatus(c, input.action) };
   });
   return {
     schemaVersion: 1,
     tool: { name: 'ServiceConnectionRotator', version: input.version },
     organizationUrl: inventory.organizationUrl,
-    action: config.action,
-    dryRun: config.action === 'rotate' && config.dryRun,
+    action: input.action,
+    dryRun: input.action === 'rotate' && input.dryRun,
     startedAt: new Date(input.startedAt).toISOString(),
     finishedAt: new Date(input.finishedAt).toISOString(),
-    thresholds: { warningDays: config.warningDays, failureDays: config.failureDays },
+    thresholds: { ...inventory.thresholds },
     policy: {
-      rotateWithinDays: config.rotateWithinDays,
-      secretLifetimeDays: config.secretLifetimeDays,
-      revokeAfterHours: config.revokeAfterHours,
-      automaticConnections: config.automaticConnections,
+      rotateWithinDays: policy.rotateWithinDays,
+      secretLifetimeDays: policy.secretLifetimeDays,
+      revokeAfterHours: policy.revokeAfterHours,
+      automaticConnections: policy.automaticConnections,
     },
     projects: inventory.projects.map((p) => p.name),
     connections,
@@ -203,9 +215,9 @@ function dryRunRow(
   base: ConnectionRow,
   c: ConnectionReport,
   entry: PlanEntry,
-  config: TaskConfig,
+  action: ReportInput['action'],
 ): ConnectionRow {
-  const status = describeStatus(c, config);
+  const status = describeStatus(c, action);
   const cleanup = entry.retire.length + entry.removeOrphans.length;
   const also = cleanup
     ? ` Would revoke ${cleanup} superseded or orphaned secret(s) minted by this task.`
@@ -224,7 +236,7 @@ function dryRunRow(
         ...base,
         action: 'skipped',
         detail: entry.skip?.message ?? 'Skipped.',
-        next: entry.skip?.fix === 'Nothing to do.' ? '' : (entry.skip?.fix ?? ''),
+        next: nextStep(entry.skip),
         needsAction: entry.skip?.actionRequired ?? false,
         code: entry.skip?.code ?? null,
       };
@@ -233,4 +245,10 @@ function dryRunRow(
     default:
       return { ...base, ...status };
   }
+}
+
+/** A skip's next step; none when there is nothing to do (a secretless connection). */
+function nextStep(skip: SkipReason | null | undefined): string {
+  if (!skip || skip.code === 'secretless') return '';
+  return skip.fix;
 }

@@ -3,7 +3,9 @@
  * the JSON report (schema in docs/report.schema.json) and is the one source of the output
  * variables, the Markdown summary and the task result, so the three always agree. No secrets.
  */
-import type { ConnectionStatus, ProblemCode } from '../../lib/inventory/types';
+import { MS_PER_DAY } from '../clock';
+import { worstStatus } from '../inventory/expiry';
+import type { ConnectionStatus, ExpiryStatus, ProblemCode } from '../inventory/types';
 
 /** What the run did to a connection. */
 export type ConnectionAction =
@@ -76,6 +78,39 @@ export function soonestExpiry(rows: readonly ConnectionRow[]): ConnectionRow | n
     if (best === null || Date.parse(row.expiresAt) < Date.parse(best.expiresAt!)) best = row;
   }
   return best;
+}
+
+/** The counts of a report: the task's output variables and the CLI's closing line. */
+export interface ReportTotals {
+  /** Worst status over the connections (`unknown` ones do not count). */
+  expiryStatus: ExpiryStatus;
+  connections: number;
+  /** In `warning` or `critical`. */
+  expiring: number;
+  expired: number;
+  rotated: number;
+  failed: number;
+  /** ISO-8601 UTC of the soonest expiry of a credential in use; null when none. */
+  nextExpiry: string | null;
+  /** Whole days from `now` until `nextExpiry` (negative once expired); null when none. */
+  daysUntilNextExpiry: number | null;
+}
+
+/** Counts `report`, "now" being `nowMs`. */
+export function reportTotals(report: RunReport, nowMs: number): ReportTotals {
+  const rows = report.connections;
+  const soonest = soonestExpiry(rows);
+  const end = soonest ? Date.parse(soonest.expiresAt!) : null;
+  return {
+    expiryStatus: worstStatus(rows.map((r) => r.status)),
+    connections: rows.length,
+    expiring: rows.filter((r) => r.status === 'warning' || r.status === 'critical').length,
+    expired: rows.filter((r) => r.status === 'expired').length,
+    rotated: rows.filter((r) => r.action === 'rotated').length,
+    failed: rows.filter((r) => r.failed).length,
+    nextExpiry: end === null ? null : new Date(end).toISOString(),
+    daysUntilNextExpiry: end === null ? null : Math.floor((end - nowMs) / MS_PER_DAY),
+  };
 }
 
 /** The task result the thresholds call for, with the message that goes with it (spec §3). */
