@@ -61,6 +61,34 @@ export {
   redact,
   type ServiceName,
 } from './errors';
+// Workload identity federation: issuers and subjects (spec §7, §8)
+export {
+  AZURE_DEVOPS_ISSUER_PREFIX,
+  azureDevOpsIssuer,
+  classifyIssuer,
+  entraIssuer,
+  ISSUER_RETIREMENT,
+  ISSUER_RETIREMENT_MS,
+  type IssuerKind,
+  isAzureDevOpsIssuer,
+  isGuid,
+  PUBLIC_AUTHORITY_HOST,
+  TOKEN_EXCHANGE_AUDIENCE,
+  VISUAL_STUDIO_ISSUER,
+} from './federation/issuers';
+export {
+  AZURE_DEVOPS_APP_SEGMENT,
+  type AzureDevOpsSubjectNames,
+  azureDevOpsSubject,
+  type EntraSubjectIds,
+  encodeGuid,
+  entraSubject,
+  guidBytes,
+  guidFromBytes,
+  type ParsedEntraSubject,
+  parseAzureDevOpsSubject,
+  parseEntraSubject,
+} from './federation/subjects';
 export { GraphClient, type GraphClientOptions } from './graph/graph-client';
 export type {
   ApplicationInfo,
