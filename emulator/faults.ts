@@ -12,6 +12,18 @@ export type FaultKind =
   | 'malformed'
   | 'delay';
 
+/**
+ * The shapes Graph's concurrency refusal comes in (federation-and-certificates.md §6):
+ * `conflict` 409 + `Directory_ConcurrencyViolation`; `unavailable` 503 + `ServiceUnavailable` with
+ * the refusal's message; `bad_request` 400 + `Directory_ConcurrencyViolation`; `bad_request_message`
+ * 400 + `Request_BadRequest`, only the message says what it is. `cycle` gives them in that order,
+ * one per hit of the rule.
+ */
+export type ConcurrencyShape = 'conflict' | 'unavailable' | 'bad_request' | 'bad_request_message' | 'cycle';
+
+/** The four shapes in the order `cycle` produces them. */
+export const CONCURRENCY_SHAPES = ['conflict', 'unavailable', 'bad_request', 'bad_request_message'] as const;
+
 /** How a `malformed` fault breaks the response. */
 export type MalformedKind = 'truncated-json' | 'html' | 'error-200' | 'missing-fields';
 
@@ -39,6 +51,11 @@ export interface FaultRuleInput {
   /** For `throttle`/`unavailable`: send no retry hint at all. */
   readonly omitRetryAfter?: boolean;
   readonly malformed?: MalformedKind;
+  /**
+   * For `concurrency`: which shape of the refusal (`Retry-After` only when `retryAfterSeconds` or
+   * `retryAfterMs` is given). @default 'conflict' (`status` still overrides its status)
+   */
+  readonly shape?: ConcurrencyShape;
   /** For `malformed: 'missing-fields'`: top-level fields left out of the real answer (`afterEffect`). */
   readonly fields?: readonly string[];
   /** Extra latency for `delay`. */
@@ -104,6 +121,7 @@ const ruleSchema = {
     retryAfterMs: { type: 'number', minimum: 0 },
     omitRetryAfter: { type: 'boolean' },
     malformed: { enum: ['truncated-json', 'html', 'error-200', 'missing-fields'] },
+    shape: { enum: ['conflict', 'unavailable', 'bad_request', 'bad_request_message', 'cycle'] },
     fields: { type: 'array', items: { type: 'string', minLength: 1 } },
     delayMs: { type: 'number', minimum: 0 },
     message: { type: 'string' },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorClock } from '../clock';
 import type { FaultController } from '../faults';
-import { faultOutcome } from './fault-replies';
+import { FAULT_SHAPE_HEADER, faultOutcome } from './fault-replies';
 import { type RequestLog, redactedPath } from './request-log';
 import {
   type IncomingRequest,
@@ -66,6 +66,7 @@ export async function dispatch(
   };
   const caller = service.identify(ctx);
   const finish = (outcome: Outcome, fault?: string) => {
+    const shape = typeof outcome === 'symbol' ? undefined : outcome.headers?.[FAULT_SHAPE_HEADER];
     if (slot) {
       env.log.finish(slot, {
         operation,
@@ -73,6 +74,7 @@ export async function dispatch(
         caller,
         write: found?.route.write ?? false,
         ...(fault ? { fault } : {}),
+        ...(shape ? { faultShape: shape } : {}),
         ...(batchSeq !== undefined ? { batchSeq } : {}),
       });
     }

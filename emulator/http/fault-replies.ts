@@ -1,7 +1,7 @@
-import type { FaultRule } from '../faults';
+import { CONCURRENCY_SHAPES, type FaultRule } from '../faults';
 import { type Outcome, RESET, type Reply, type RequestContext, type ServiceDefinition } from './types';
 
-/** Graph's text for `Directory_ConcurrencyViolation` (seen in the wild as 409 and 503). */
+/** Graph's text for `Directory_ConcurrencyViolation` (seen in the wild as 409, 503 and 400). */
 const CONCURRENCY_MESSAGE =
   'Error due to concurrent requests being made to the tenant. Please wait briefly and retry.';
 
@@ -60,6 +60,34 @@ function withoutFields(performed: Reply | null, fields: readonly string[]): Repl
   return { status: performed?.status ?? 200, headers: performed?.headers ?? {}, json: body };
 }
 
+/** Names the shape of a concurrency refusal on the reply, for the request log. */
+export const FAULT_SHAPE_HEADER = 'x-emulator-fault-shape';
+
+/** Status and code of each shape of the concurrency refusal (see `ConcurrencyShape`). */
+const SHAPES: Readonly<Record<(typeof CONCURRENCY_SHAPES)[number], { status: number; code: string }>> = {
+  conflict: { status: 409, code: 'Directory_ConcurrencyViolation' },
+  unavailable: { status: 503, code: 'ServiceUnavailable' },
+  bad_request: { status: 400, code: 'Directory_ConcurrencyViolation' },
+  bad_request_message: { status: 400, code: 'Request_BadRequest' },
+};
+
+/** Graph's concurrency refusal in the rule's shape; `cycle` picks the next shape per hit. */
+function concurrencyRefusal(
+  rule: FaultRule,
+  error: (status: number, code: string, message: string) => Reply,
+): Reply {
+  const name =
+    rule.shape === 'cycle'
+      ? CONCURRENCY_SHAPES[(Math.max(1, rule.hits) - 1) % CONCURRENCY_SHAPES.length]!
+      : (rule.shape ?? 'conflict');
+  const shape = SHAPES[name];
+  const reply = error(rule.status ?? shape.status, shape.code, rule.message ?? CONCURRENCY_MESSAGE);
+  const asksWait = rule.retryAfterSeconds !== undefined || rule.retryAfterMs !== undefined;
+  return withHeaders(asksWait ? withHeaders(reply, retryHeaders(rule)) : reply, {
+    [FAULT_SHAPE_HEADER]: name,
+  });
+}
+
 /** An endpointproxy answer that is HTTP 200 yet failed, as the real service reports failures. */
 function proxyError(message: string): Reply {
   return {
@@ -102,7 +130,7 @@ export function faultOutcome(
         retryHeaders(rule),
       );
     case 'concurrency':
-      return error(rule.status ?? 409, 'Directory_ConcurrencyViolation', rule.message ?? CONCURRENCY_MESSAGE);
+      return concurrencyRefusal(rule, error);
     case 'status': {
       const status = rule.status ?? 500;
       return error(

@@ -17,6 +17,8 @@ export interface LoggedRequest {
   readonly write: boolean;
   /** The fault kind injected into this request, if any. */
   readonly fault?: string;
+  /** For a `concurrency` fault: the shape of the refusal sent (`conflict`, `unavailable`, ...). */
+  readonly faultShape?: string;
   /** For a request inside a Graph `$batch`: the `seq` of the batch. */
   readonly batchSeq?: number;
 }

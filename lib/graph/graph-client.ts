@@ -2,13 +2,14 @@
  * The Microsoft Graph adapter, bound to one tenant: application lookups (batched), service
  * principal state, password credentials and federated credentials. Implements discovery's
  * {@link ApplicationSource} and the rotation engine's {@link CredentialStore}. Reads go through
- * the retry policy and the `graph` limiter; writes also through the per-tenant write pacer.
+ * the retry policy and the `graph` limiter; credential writes also through the per-tenant write
+ * pacer and the per-application write serialiser ({@link GraphClient.writeCredential}).
  */
 import { graphScope } from '../auth/clouds';
 import type { TokenProvider } from '../auth/token-provider';
 import type { Clock } from '../clock';
 import { type ErrorCode, type HttpError, RotatorError } from '../errors';
-import { JsonHttpClient } from '../http/http-client';
+import { JsonHttpClient, type JsonRequest, type JsonResponse } from '../http/http-client';
 import { httpErrorFor, safeCode } from '../http/http-errors';
 import type { Limiter } from '../http/limiter';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../http/retry-policy';
@@ -17,9 +18,10 @@ import type { ApplicationSource } from '../inventory/ports';
 import { type Logger, silentLogger } from '../logger';
 import type { CredentialStore } from '../rotation/ports';
 import { mintPassword, unreadableAnswer } from './add-password';
+import { graphServiceCode } from './concurrency-refusal';
+import { CredentialWriteSerializer } from './credential-write-serializer';
 import { type BatchRequest, type BatchResponse, runBatchedGets } from './graph-batch';
 import {
-  graphErrorCode,
   parseApplication,
   parseFederatedCredential,
   parseNewPassword,
@@ -53,6 +55,11 @@ export interface GraphClientOptions {
   timeoutMs?: number;
   /** Paces writes; share one between clients of the same tenant. @default a new WritePacer */
   pacer?: WritePacer;
+  /**
+   * Keeps one credential write in flight per application; share one between clients writing to
+   * the same tenant. @default a new CredentialWriteSerializer
+   */
+  writeSerializer?: CredentialWriteSerializer;
   /** See `MintOptions.reconcileDelayMs`. @default 2000 */
   reconcileDelayMs?: number;
   /** See `MintOptions.maxMintAttempts`. @default 4 */
@@ -87,6 +94,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
   private readonly http: JsonHttpClient;
   private readonly retry: Readonly<RetryOptions>;
   private readonly pacer: WritePacer;
+  private readonly writes: CredentialWriteSerializer;
   private readonly logger: Logger;
   /** Applications read so far, by object id, so that a refused write can name the app. */
   private readonly names = new Map<string, { displayName: string; appId: string }>();
@@ -97,6 +105,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
     this.logger = options.logger ?? silentLogger;
     this.pacer = options.pacer ?? new WritePacer({ clock: options.clock });
+    this.writes = options.writeSerializer ?? new CredentialWriteSerializer();
     this.http = new JsonHttpClient({
       service: 'graph',
       baseUrl: `${options.graphUrl.replace(/\/+$/, '')}/v1.0`,
@@ -105,7 +114,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
       clock: options.clock,
       logger: this.logger,
       retry: this.retry,
-      serviceCodeOf: graphErrorCode,
+      serviceCodeOf: graphServiceCode,
       ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
@@ -213,13 +222,12 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     return mintPassword(
       {
         post: async (body) => {
-          const response = await this.http.request<unknown>({
+          const response = await this.writeCredential<unknown>(appObjectId, {
             method: 'POST',
             path: `/applications/${encodeURIComponent(appObjectId)}/addPassword`,
             body: { passwordCredential: { displayName: body.displayName, endDateTime: body.endDateTime } },
             operation: 'graph.applications.addPassword',
             idempotent: false,
-            beforeAttempt: () => this.pacer.acquire(this.tenantId),
             subject,
             fixFor: (code) => this.writeFixFor(code, appObjectId),
           });
@@ -244,7 +252,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
   }
 
   async removePassword(appObjectId: string, keyId: string): Promise<void> {
-    await this.http.request<unknown>({
+    await this.writeCredential<unknown>(appObjectId, {
       method: 'POST',
       path: `/applications/${encodeURIComponent(appObjectId)}/removePassword`,
       body: { keyId },
@@ -252,7 +260,6 @@ export class GraphClient implements ApplicationSource, CredentialStore {
       // Removing a key twice leaves the same state; the second answer is a 404, which is "done".
       idempotent: true,
       acceptStatuses: [404],
-      beforeAttempt: () => this.pacer.acquire(this.tenantId),
       subject: `password ${keyId} of application ${appObjectId}`,
       fixFor: (code) => this.writeFixFor(code, appObjectId),
     });
@@ -286,6 +293,26 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     return credentials;
   }
 
+  /**
+   * Sends one write that changes the credentials of application `appObjectId` (passwords, the
+   * `keyCredentials` PATCH, federated identity credentials): after every earlier credential write
+   * on that app has settled (one in flight per app), paced to the tenant's write budget per
+   * attempt, under the one retry policy, which repeats Graph's concurrency refusal in all its
+   * shapes (see `concurrency-refusal.ts`) even for non-idempotent writes, honouring `Retry-After`.
+   * Every Graph credential write of the library goes through here.
+   */
+  writeCredential<T>(appObjectId: string, request: JsonRequest): Promise<JsonResponse<T>> {
+    return this.writes.run(appObjectId, () =>
+      this.http.request<T>({
+        ...request,
+        beforeAttempt: async () => {
+          await this.pacer.acquire(this.tenantId, request.signal);
+          await request.beforeAttempt?.();
+        },
+      }),
+    );
+  }
+
   private writeFixFor(code: ErrorCode, appObjectId: string): string | undefined {
     if (code !== 'graph.forbidden') return undefined;
     const known = this.names.get(appObjectId.toLowerCase());
@@ -302,7 +329,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
 
   /** A batched read that still failed after the policy gave up. */
   private itemError(answer: BatchResponse | undefined, appId: string): HttpError {
-    const serviceCode = safeCode(graphErrorCode(answer?.body));
+    const serviceCode = safeCode(graphServiceCode(answer?.body));
     const status = answer?.status ?? 503;
     return httpErrorFor({
       service: 'graph',

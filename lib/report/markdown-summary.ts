@@ -2,6 +2,7 @@
  * The run summary uploaded with `##vso[task.uploadsummary]`: a table of every connection with
  * what was done and what to do next, worst first, so a person can act on it from the run page.
  */
+import { escapeControlCharacters } from '../log-text';
 import { type ConnectionRow, decideResult, type RunReport } from './run-report';
 
 const BADGE: Record<string, string> = {
@@ -14,9 +15,25 @@ const BADGE: Record<string, string> = {
 
 const RANK: Record<string, number> = { expired: 0, critical: 1, unknown: 2, warning: 3, ok: 4 };
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim() || '—';
+/**
+ * One table cell of text that may come from a service (names, error texts): it stays one cell on
+ * one row and renders as the literal text. Line breaks become spaces; HTML is entity-escaped (a
+ * `<table>` or `<!--` in a name would swallow the rest of the summary); Markdown punctuation
+ * (`|` would split the cell, `` ` ``, `*`, `_`, `[`, ... would format or link) is backslash-escaped
+ * (CommonMark "Backslash escapes"; GFM tables honour `\|`); controls are shown as escapes.
+ */
+export function markdownCell(text: string): string {
+  const flat = escapeControlCharacters(text.replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')).trim();
+  const escaped = flat
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[`*_[\]()#!~|{}+]/g, (char) => `\\${char}`);
+  return escaped || '—';
 }
+
+const cell = markdownCell;
 
 function days(row: ConnectionRow): string {
   if (row.daysLeft === null) return row.scheme === 'ServicePrincipal' ? '—' : 'no secret';

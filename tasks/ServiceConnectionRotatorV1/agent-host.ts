@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as internal from 'azure-pipelines-task-lib/internal';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { InputReader } from './inputs';
+import { safeHost } from './safe-host';
 
 export type TaskOutcome = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -33,8 +34,12 @@ const RESULTS: Record<TaskOutcome, tl.TaskResult> = {
   Failed: tl.TaskResult.Failed,
 };
 
-/** The real agent, through task-lib. */
+/** The real agent, through task-lib, behind the one output sink that neutralises service text. */
 export function agentHost(): TaskHost {
+  return safeHost(rawAgentHost());
+}
+
+function rawAgentHost(): TaskHost {
   return {
     getInput: (name, required) => tl.getInput(name, required),
     // tl.getInput debug-prints `name=value`, which would put a PAT in the log before it could be
