@@ -54,6 +54,7 @@ export type {
   ProblemCode,
   Thresholds,
 } from './inventory/types';
+export { escapeControlCharacters, logSafe, neutraliseLoggingCommands } from './log-text';
 export type { Logger } from './logger';
 export { describeProblem, type InputProblem, InvalidInputError } from './options/invalid-input';
 // Rules for edges that read their own settings as text (the task's `action`, `dryRun`).

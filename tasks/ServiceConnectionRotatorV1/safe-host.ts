@@ -10,7 +10,7 @@
  * `agentHost()` returns its host wrapped in this; nothing in the task prints any other way
  * (test/unit/task/safe-host.test.ts scans the sources).
  */
-import { logSafe } from '../../lib/log-text';
+import { logSafe } from '../../lib';
 import type { TaskHost } from './agent-host';
 
 /** `host` with every printed string made safe (see the file comment). */
