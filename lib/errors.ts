@@ -37,6 +37,13 @@ export type ErrorCode =
   | 'rotation.proof_failed'
   | 'rotation.aborted'
   | 'rotation.connection_changed'
+  | 'migration.fic_limit'
+  | 'migration.fic_conflict'
+  | 'migration.subject_unexpected'
+  | 'migration.conversion_failed'
+  | 'migration.conversion_pending'
+  | 'migration.federation_not_trusted'
+  | 'migration.revert_failed'
   | 'internal';
 
 /** Services the library talks to; used in errors, limits and logs. */

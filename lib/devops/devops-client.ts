@@ -4,7 +4,10 @@
  * rotation engine's {@link ConnectionStore}. Every call goes through the retry policy and the
  * `devops` limiter ({@link withRetries}).
  */
-import type { ServiceEndpoint } from 'azure-devops-node-api/interfaces/ServiceEndpointInterfaces';
+import {
+  type ServiceEndpoint,
+  ServiceEndpointActionFilter,
+} from 'azure-devops-node-api/interfaces/ServiceEndpointInterfaces';
 import type { Clock } from '../clock';
 import { type ErrorCode, RotatorError } from '../errors';
 import { type Limiter, unlimited } from '../http/limiter';
@@ -151,6 +154,64 @@ export class DevOpsClient implements ConnectionSource, ConnectionStore {
     // typed-rest-client resolves a 404 to null whatever the verb.
     if (!stored) throw new RotatorError('devops.not_found', `${subject} no longer exists`);
     return toEndpointDocument(stored, subject);
+  }
+
+  /**
+   * The connection as an Administrator sees it (`actionFilter=Manage`): Azure DevOps leaves out a
+   * connection the caller may not manage, so null means "not an Administrator" (or gone). The
+   * migration reads this before writing anything for a connection (spec §8).
+   */
+  async getAsAdministrator(projectId: string, connectionId: string): Promise<EndpointDocument | null> {
+    const subject = `service connection ${connectionId}`;
+    const raw = await this.call(
+      'devops.endpoints.get',
+      true,
+      undefined,
+      async () =>
+        (await this.session.serviceEndpointApi()).getServiceEndpointDetails(
+          projectId,
+          connectionId,
+          ServiceEndpointActionFilter.Manage,
+        ),
+      { subject },
+    );
+    return raw ? toEndpointDocument(raw, subject) : null;
+  }
+
+  /**
+   * `PUT …/endpoints/{id}?operation=ConvertAuthenticationScheme` with `endpoint` (the GET body
+   * with only `authorization.scheme` changed; azure-apis.md §1.9): 200 when done, 202 while
+   * `operationStatus` is InProgress. Not repeated blindly: after a first attempt that may have
+   * landed a repeat is refused ("another operation in progress", or "neither an upgrade or a
+   * downgrade"), so the caller reads the connection back instead.
+   */
+  async convertScheme(endpoint: EndpointDocument): Promise<EndpointDocument> {
+    const subject = `service connection '${endpoint.name}' (${endpoint.id})`;
+    const stored = await this.call(
+      'devops.endpoints.update',
+      false,
+      undefined,
+      async () =>
+        (await this.session.serviceEndpointApi()).updateServiceEndpoint(
+          endpoint as unknown as ServiceEndpoint,
+          endpoint.id,
+          'ConvertAuthenticationScheme',
+        ),
+      {
+        subject,
+        codeFor: (status) => (status === 403 ? 'devops.not_admin' : undefined),
+        fixFor: (code) => (code === 'devops.not_admin' ? notAdminFix(endpoint.name) : undefined),
+      },
+    );
+    if (!stored) throw new RotatorError('devops.not_found', `${subject} no longer exists`);
+    return toEndpointDocument(stored, subject);
+  }
+
+  /** The organization's GUID (`connectionData.instanceId`), the id in its issuer and Entra subjects. */
+  async organizationId(): Promise<string> {
+    const id = await this.call('devops.connectionData', true, undefined, () => this.session.organizationId());
+    if (!id) throw new RotatorError('devops.failed', 'Azure DevOps did not return the organization id.');
+    return id;
   }
 
   async test(

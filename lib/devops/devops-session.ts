@@ -55,6 +55,13 @@ export class DevOpsSession {
     return session.endpoints;
   }
 
+  /** The organization's GUID (`GET {org}/_apis/connectionData` → `instanceId`; azure-apis.md §4.1). */
+  async organizationId(signal?: AbortSignal): Promise<string | null> {
+    const session = await this.session(signal);
+    const data = await session.webApi.connect();
+    return typeof data?.instanceId === 'string' ? data.instanceId : null;
+  }
+
   private async session(signal?: AbortSignal): Promise<Session> {
     const auth = this.authentication;
     const token = auth.kind === 'pat' ? auth.token : await auth.tokenProvider.getToken(auth.scope, signal);

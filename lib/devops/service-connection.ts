@@ -44,6 +44,7 @@ export function parseServiceConnection(raw: unknown, project: ProjectInfo): Serv
   const parameters = authorization['parameters'];
   const data = endpoint['data'];
   const scheme = canonicalScheme(authorization['scheme']);
+  const revertSchemeDeadline = nonEmpty(readCaseInsensitive(data, 'revertSchemeDeadline'));
   const fallbackName = stringOr(endpoint['name'], '');
   const projects = projectRefs(endpoint['serviceEndpointProjectReferences'], project, fallbackName);
   return {
@@ -62,6 +63,7 @@ export function parseServiceConnection(raw: unknown, project: ProjectInfo): Serv
     environment: nonEmpty(readCaseInsensitive(data, 'environment')) ?? 'AzureCloud',
     isReady: endpoint['isReady'] !== false,
     isDisabled: endpoint['isDisabled'] === true,
+    ...(revertSchemeDeadline ? { revertSchemeDeadline } : {}),
   };
 }
 

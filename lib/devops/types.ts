@@ -46,6 +46,11 @@ export interface ServiceConnection {
   environment: string;
   isReady: boolean;
   isDisabled: boolean;
+  /**
+   * `data.revertSchemeDeadline` (ISO-8601): set by a conversion to workload identity federation,
+   * the end of its revert window (azure-apis.md §1.9). Absent or null when there is none.
+   */
+  revertSchemeDeadline?: string | null;
 }
 
 /**

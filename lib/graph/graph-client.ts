@@ -313,6 +313,76 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     );
   }
 
+  /**
+   * What a migration needs to know about one application, by appId: its object id, sign-in
+   * audience (multitenant apps keep the Azure DevOps issuer) and password metadata. Null when
+   * Graph answers 404.
+   */
+  async applicationForMigration(
+    appId: string,
+    signal?: AbortSignal,
+  ): Promise<{
+    objectId: string;
+    signInAudience: string | null;
+    passwords: PasswordCredentialInfo[];
+  } | null> {
+    const response = await this.http.request<Record<string, unknown>>({
+      method: 'GET',
+      path: `/applications(appId='${encodeURIComponent(appId)}')?$select=id,appId,signInAudience,passwordCredentials`,
+      operation: 'graph.applications.get',
+      acceptStatuses: [404],
+      subject: `application ${appId}`,
+      fixFor: (code) => (code === 'graph.forbidden' ? readFix(appId) : undefined),
+      signal,
+    });
+    if (response.status === 404) return null;
+    const body = response.body ?? {};
+    const objectId = typeof body['id'] === 'string' ? body['id'] : null;
+    if (!objectId) throw unreadableAnswer(response.status, `application ${appId}`);
+    const audience = body['signInAudience'];
+    return {
+      objectId,
+      signInAudience: typeof audience === 'string' ? audience : null,
+      passwords: parsePasswordCredentials(body),
+    };
+  }
+
+  /**
+   * Creates a federated identity credential (azure-apis.md §2.4; 201). Not retried blindly: an
+   * ambiguous failure is followed by a list (see {@link ensureFederatedCredential}); 409 (the name
+   * exists) and 400 (issuer and subject exist) come back as `graph.bad_request`/conflict errors.
+   */
+  async createFederatedCredential(
+    appObjectId: string,
+    credential: { name: string; issuer: string; subject: string; audiences: string[]; description: string },
+  ): Promise<FederatedCredentialInfo> {
+    const subject = `federated credential ${credential.name} of application ${appObjectId}`;
+    const response = await this.writeCredential<unknown>(appObjectId, {
+      method: 'POST',
+      path: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials`,
+      body: credential,
+      operation: 'graph.fic.create',
+      idempotent: false,
+      subject,
+      fixFor: (code) => this.writeFixFor(code, appObjectId),
+    });
+    const created = parseFederatedCredential(response.body);
+    if (!created) throw unreadableAnswer(response.status, subject);
+    return created;
+  }
+
+  /** Deletes a federated credential by name; resolves also when it was already gone (404). */
+  async deleteFederatedCredential(appObjectId: string, name: string): Promise<void> {
+    await this.writeCredential<unknown>(appObjectId, {
+      method: 'DELETE',
+      path: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials/${encodeURIComponent(name)}`,
+      operation: 'graph.fic.delete',
+      acceptStatuses: [404],
+      subject: `federated credential ${name} of application ${appObjectId}`,
+      fixFor: (code) => this.writeFixFor(code, appObjectId),
+    });
+  }
+
   private writeFixFor(code: ErrorCode, appObjectId: string): string | undefined {
     if (code !== 'graph.forbidden') return undefined;
     const known = this.names.get(appObjectId.toLowerCase());

@@ -68,6 +68,7 @@ export function evaluateConnection(
     appId: connection.appId,
     isReady: connection.isReady,
     isDisabled: connection.isDisabled,
+    ...(connection.revertSchemeDeadline ? { revertSchemeDeadline: connection.revertSchemeDeadline } : {}),
     app: null,
     secretless: false,
     credential: null,

@@ -77,6 +77,8 @@ export interface ConnectionReport {
   isReady: boolean;
   /** The connection's `isDisabled`: disabled connections cannot be updated. */
   isDisabled: boolean;
+  /** End of the revert window of a conversion to workload identity federation, when there is one. */
+  revertSchemeDeadline?: string | null;
   /** The application behind the connection when it was found. */
   app: { objectId: string; displayName: string } | null;
   /** Workload identity federation and managed identity: no secret to expire. */
