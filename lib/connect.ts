@@ -2,8 +2,8 @@
  * The front door (spec §11): `connect(options)` checks every option once, with the rules and
  * words the task's inputs show, and returns a {@link Rotator} bound to one organization, one
  * rotator identity, one clock and one set of limits. Its verbs are the job: `discover()`,
- * `plan()`, `execute()` (and `migrate()` once migration lands, issue #12). Nothing is sent until a
- * verb is called.
+ * `plan()`, `execute()`, and for workload identity federation `planMigration()` and `migrate()`
+ * (spec §8). Nothing is sent until a verb is called.
  *
  * Options are flat and named after the task's inputs (`warningDays`, `rotateWithinDays`, ...), so
  * an input, an option and a CLI flag (`--warning-days`) are one name, and a new input is one field
@@ -21,6 +21,11 @@ import { type FilterError, type NameFilter, parseNameFilter } from './inventory/
 import { type ProjectFilter, parseProjectFilter } from './inventory/project-filter';
 import type { Inventory, Thresholds } from './inventory/types';
 import { type Logger, silentLogger } from './logger';
+import { executeMigration } from './migration/executor';
+import { planMigration, planRevert } from './migration/planner';
+import type { IssuerSwitch } from './migration/ports';
+import { surveyMigration } from './migration/survey';
+import type { MigrationPlan, MigrationResult, MigrationStep } from './migration/types';
 import { type InputProblem, InvalidInputError } from './options/invalid-input';
 import { httpsBaseUrl, type NumberInput, required, wholeNumber } from './options/rules';
 import { executePlan } from './rotation/executor';
@@ -104,6 +109,31 @@ export interface ExecutedResult extends RotationResult {
   steps: StepEvent[];
 }
 
+/** Options of {@link Rotator.planMigration}. */
+export interface PlanMigrationOptions {
+  /** Plan `revertMigration` instead of `migrate`: no request at all. @default false */
+  revert?: boolean;
+  /**
+   * The organization's GUID (`System.CollectionId` in a pipeline). @default read once from
+   * `GET {org}/_apis/connectionData` (`instanceId`)
+   */
+  organizationId?: string;
+}
+
+/** Options of {@link Rotator.migrate}. */
+export interface MigrateCallOptions {
+  /** How a connection on the legacy issuer is switched once prepared. @default a hand-off to a person */
+  issuerSwitch?: IssuerSwitch;
+  signal?: AbortSignal;
+  onStep?: (event: {
+    connectionId: string;
+    connectionName: string;
+    step: MigrationStep;
+    message: string;
+  }) => void;
+  onResult?: (result: MigrationResult) => void;
+}
+
 /** A rotator bound to one organization and identity. */
 export interface Rotator {
   readonly settings: RotatorSettings;
@@ -115,7 +145,14 @@ export interface Rotator {
   plan(inventory: Inventory): Plan;
   /** Performs a plan: one connection's failure never stops the others. */
   execute(plan: Plan, options?: ExecuteCallOptions): Promise<ExecutedResult[]>;
-  // migrate(): workload identity federation, issue #12.
+  /**
+   * What `migrate` (or, with `revert`, `revertMigration`) would do to each connection of the
+   * inventory (spec §8). `migrate` reads first (each connection as an Administrator, each app's
+   * federated credentials); a revert plan sends nothing. A dry run is this plan.
+   */
+  planMigration(inventory: Inventory, options?: PlanMigrationOptions): Promise<MigrationPlan>;
+  /** Performs a migration plan: one connection's failure never stops the others. */
+  migrate(plan: MigrationPlan, options?: MigrateCallOptions): Promise<MigrationResult[]>;
 }
 
 interface Resolved {
@@ -143,9 +180,34 @@ export function connect(options: ConnectOptions): Rotator {
     clock,
     logger,
   });
+  let organizationId: Promise<string> | undefined;
   return {
     settings,
     clients,
+    planMigration: async (inventory, call = {}) => {
+      const options = { organizationId: '', revokeAfterHours: settings.policy.revokeAfterHours };
+      if (call.revert) return planRevert(inventory, options, clock.now());
+      const orgId = call.organizationId ?? (await (organizationId ??= clients.devops.organizationId()));
+      const facts = await surveyMigration(inventory, {
+        connections: clients.devops,
+        applications: clients.graph,
+        organizationId: orgId,
+        maxParallel: settings.maxParallel,
+      });
+      return planMigration(inventory, facts, { ...options, organizationId: orgId }, clock.now());
+    },
+    migrate: (plan, call = {}) =>
+      executeMigration(plan, {
+        connections: clients.devops,
+        credentials: clients.graph,
+        clock,
+        logger,
+        maxParallel: settings.maxParallel,
+        ...(call.issuerSwitch ? { issuerSwitch: call.issuerSwitch } : {}),
+        ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.onStep ? { onStep: call.onStep } : {}),
+        ...(call.onResult ? { onResult: call.onResult } : {}),
+      }),
     discover: (call = {}) => {
       const scope =
         call.projects === undefined && call.connections === undefined

@@ -162,6 +162,38 @@ export {
   type Thresholds,
 } from './inventory/types';
 export { type Logger, silentLogger } from './logger';
+// Migration to workload identity federation (spec §8)
+export { type EnsuredFic, ensureFederatedCredential } from './migration/ensure-fic';
+export { executeMigration, type MigrationExecuteOptions } from './migration/executor';
+export { ficNameFor, formatFicDescription, replacedFic } from './migration/fic-naming';
+export {
+  MAX_FEDERATED_CREDENTIALS,
+  type MigrationPlanOptions,
+  migrationSkip,
+  planMigration,
+  planRevert,
+  portalUrl,
+} from './migration/planner';
+export {
+  type FederatedCredentialStore,
+  handOffIssuerSwitch,
+  type IssuerSwitch,
+  type MigrationConnectionStore,
+  type NewFederatedCredential,
+} from './migration/ports';
+export { type MigrationApplicationSource, type SurveyOptions, surveyMigration } from './migration/survey';
+export type {
+  FederationTarget,
+  MigrationAction,
+  MigrationEntry,
+  MigrationFacts,
+  MigrationOutcome,
+  MigrationPlan,
+  MigrationResult,
+  MigrationSkip,
+  MigrationSkipCode,
+  MigrationStep,
+} from './migration/types';
 export { describeProblem, type InputProblem, InvalidInputError } from './options/invalid-input';
 export {
   type Checked,

@@ -34,6 +34,8 @@ export {
   type ExecuteCallOptions,
   type ExecutedResult,
   MAX_PARALLEL,
+  type MigrateCallOptions,
+  type PlanMigrationOptions,
   type Rotator,
   type RotatorSettings,
   type ScopeInput,
@@ -56,11 +58,24 @@ export type {
 } from './inventory/types';
 export { escapeControlCharacters, logSafe, neutraliseLoggingCommands } from './log-text';
 export type { Logger } from './logger';
+export type { IssuerSwitch } from './migration/ports';
+export type {
+  FederationTarget,
+  MigrationAction,
+  MigrationEntry,
+  MigrationOutcome,
+  MigrationPlan,
+  MigrationResult,
+  MigrationSkip,
+  MigrationSkipCode,
+  MigrationStep,
+} from './migration/types';
 export { describeProblem, type InputProblem, InvalidInputError } from './options/invalid-input';
 // Rules for edges that read their own settings as text (the task's `action`, `dryRun`).
 export { type Checked, oneOf, yesNo } from './options/rules';
 export { buildReport, type ReportInput } from './report/build-report';
 export { renderSummary } from './report/markdown-summary';
+export { buildMigrationReport, type MigrationReportInput } from './report/migration-report';
 export {
   type ConnectionAction,
   type ConnectionRow,

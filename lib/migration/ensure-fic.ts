@@ -6,8 +6,9 @@
  * only a credential that really matches counts. Never two creates for one connection.
  */
 import { RotatorError } from '../errors';
+import { TOKEN_EXCHANGE_AUDIENCE } from '../federation/issuers';
 import type { FederatedCredentialInfo } from '../graph/types';
-import { MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from './planner';
+import { MAX_FEDERATED_CREDENTIALS } from './planner';
 import type { FederatedCredentialStore } from './ports';
 import type { FederationTarget } from './types';
 

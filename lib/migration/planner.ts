@@ -16,6 +16,7 @@
  * - a revert outside its window is refused here, before any request.
  */
 import { MS_PER_HOUR } from '../clock';
+import { TOKEN_EXCHANGE_AUDIENCE } from '../federation/issuers';
 import { parseTime } from '../inventory/expiry';
 import type { ConnectionReport, Inventory } from '../inventory/types';
 import { parseMarker } from '../rotation/marker';
@@ -27,9 +28,6 @@ import type {
   MigrationSkip,
   MigrationSkipCode,
 } from './types';
-
-/** Audience of every Azure DevOps federated credential (azure-apis.md §4.1). */
-export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 
 /** Most federated credentials an application may hold (azure-apis.md §2.4). */
 export const MAX_FEDERATED_CREDENTIALS = 20;

@@ -16,6 +16,15 @@ export type ConnectionAction =
   | 'skipped'
   | 'failed'
   | 'race_lost'
+  /** `migrate`: converted to workload identity federation in this run. */
+  | 'migrated'
+  | 'would_migrate'
+  /** `migrate`: on the Entra issuer with the computed subject and TestConnection passing. */
+  | 'verified'
+  /** `migrate`: the Entra credential is beside the legacy one; a person presses Update. */
+  | 'ready_to_switch'
+  | 'reverted'
+  | 'would_revert'
   | 'none';
 
 export interface ConnectionRow {
@@ -55,7 +64,7 @@ export interface RunReport {
   schemaVersion: 1;
   tool: { name: 'ServiceConnectionRotator'; version: string };
   organizationUrl: string;
-  action: 'report' | 'rotate';
+  action: 'report' | 'rotate' | 'migrate' | 'revertMigration';
   dryRun: boolean;
   startedAt: string;
   finishedAt: string;
@@ -90,6 +99,11 @@ export interface ReportTotals {
   expired: number;
   rotated: number;
   failed: number;
+  /**
+   * `migrate`: connections converted to, or verified on, workload identity federation in this
+   * run; `revertMigration`: connections reverted. 0 otherwise.
+   */
+  migrated: number;
   /** ISO-8601 UTC of the soonest expiry of a credential in use; null when none. */
   nextExpiry: string | null;
   /** Whole days from `now` until `nextExpiry` (negative once expired); null when none. */
@@ -108,6 +122,9 @@ export function reportTotals(report: RunReport, nowMs: number): ReportTotals {
     expired: rows.filter((r) => r.status === 'expired').length,
     rotated: rows.filter((r) => r.action === 'rotated').length,
     failed: rows.filter((r) => r.failed).length,
+    migrated: rows.filter(
+      (r) => r.action === 'migrated' || r.action === 'verified' || r.action === 'reverted',
+    ).length,
     nextExpiry: end === null ? null : new Date(end).toISOString(),
     daysUntilNextExpiry: end === null ? null : Math.floor((end - nowMs) / MS_PER_DAY),
   };
@@ -132,7 +149,9 @@ export function decideResult(report: RunReport): {
   if (failed) parts.push(`${failed} failed`);
   if (warning) parts.push(`${warning} expiring within ${report.thresholds.warningDays} days`);
   if (needsAction) parts.push(`${needsAction} need you to act`);
-  const done = rotated ? `; rotated ${rotated}` : '';
+  const migrated = count((r) => r.action === 'migrated' || r.action === 'verified');
+  const reverted = count((r) => r.action === 'reverted');
+  const done = `${rotated ? `; rotated ${rotated}` : ''}${migrated ? `; migrated or verified ${migrated}` : ''}${reverted ? `; reverted ${reverted}` : ''}`;
   const scope = `${rows.length} service connection${rows.length === 1 ? '' : 's'}`;
   if (critical || expired || failed) {
     // The task's one error line: name a cause, not only a count (e.g. Graph unreachable).

@@ -67,8 +67,11 @@ export interface InputReader {
 }
 
 /** What the task itself decides, and the library options it read. */
+/** The task's `action` input. */
+export type TaskAction = 'report' | 'rotate' | 'migrate' | 'revertMigration';
+
 export interface TaskInputs {
-  action: 'report' | 'rotate';
+  action: TaskAction;
   dryRun: boolean;
   reportPath: string;
   /** The library's options, as read; `connect` checks them. Holds secrets: never print it. */
@@ -77,10 +80,12 @@ export interface TaskInputs {
 
 /** Everything `run` needs: the task's own settings and the bound, checked rotator. */
 export interface TaskConfig {
-  action: 'report' | 'rotate';
+  action: TaskAction;
   dryRun: boolean;
   reportPath: string;
   rotator: Rotator;
+  /** `System.CollectionId`, the organization's GUID, when the agent set it (migration). */
+  organizationId: string | null;
 }
 
 /** Secrets found while reading; the caller registers each with `setSecret` at once. */
@@ -138,7 +143,13 @@ export function readTaskConfig(
   try {
     const rotator = connect({ ...config.options, ...bind });
     return {
-      config: { action: config.action, dryRun: config.dryRun, reportPath: config.reportPath, rotator },
+      config: {
+        action: config.action,
+        dryRun: config.dryRun,
+        reportPath: config.reportPath,
+        rotator,
+        organizationId: reader.getVariable('System.CollectionId')?.trim() || null,
+      },
       secrets,
     };
   } catch (error) {
@@ -172,7 +183,9 @@ export function readTaskInputs(
     return expandMacros(manifestDefault(name), reader).trim();
   };
 
-  const action = checked(oneOf('action', raw('action'), 'rotate', ['report', 'rotate'] as const));
+  const action = checked(
+    oneOf('action', raw('action'), 'rotate', ['report', 'rotate', 'migrate', 'revertMigration'] as const),
+  );
   const dryRun = checked(yesNo('dryRun', raw('dryRun'), false));
 
   const reportPath = raw('reportPath');

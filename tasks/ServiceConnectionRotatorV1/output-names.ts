@@ -9,6 +9,7 @@ export const OUTPUT_VARIABLES = [
   'NextExpiry',
   'DaysUntilNextExpiry',
   'ReportPath',
+  'MigratedCount',
 ] as const;
 
 export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];

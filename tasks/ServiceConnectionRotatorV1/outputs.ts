@@ -19,5 +19,6 @@ export function outputValues(
     NextExpiry: totals.nextExpiry ?? '',
     DaysUntilNextExpiry: totals.daysUntilNextExpiry === null ? '' : String(totals.daysUntilNextExpiry),
     ReportPath: reportPath,
+    MigratedCount: String(totals.migrated),
   };
 }

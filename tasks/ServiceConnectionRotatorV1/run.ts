@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  buildMigrationReport,
   buildReport,
   type Clock,
   decideResult,
@@ -75,13 +76,16 @@ async function execute(
   const startedAt = clock.now();
   const { rotator } = config;
   const { settings } = rotator;
+  if (config.action === 'migrate' || config.action === 'revertMigration')
+    return migrate(config, host, clock, startedAt);
   const rotating = config.action === 'rotate';
+  const action = rotating ? 'rotate' : 'report';
   const report = (
     plan: Parameters<typeof buildReport>[0]['plan'],
     results: Parameters<typeof buildReport>[0]['results'],
   ) =>
     buildReport({
-      action: config.action,
+      action,
       dryRun: config.dryRun,
       version: pkg.version,
       inventory,
@@ -139,6 +143,74 @@ async function execute(
     );
   }
   return report(plan, results);
+}
+
+/** `migrate` and `revertMigration`: discover, plan (a dry run stops here), execute, report. */
+async function migrate(
+  config: TaskConfig,
+  host: TaskHost,
+  clock: Clock,
+  startedAt: number,
+): Promise<RunReport> {
+  const { rotator } = config;
+  const { settings } = rotator;
+  const revert = config.action === 'revertMigration';
+  host.log(
+    `Service Connection Rotator ${pkg.version}: ${config.action}${config.dryRun ? ' (dry run)' : ''} in ${settings.organizationUrl}, projects: ${settings.projects}`,
+  );
+  host.setProgress(0, 'Discovering service connections');
+  const inventory = await rotator.discover();
+  host.log(
+    `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
+  );
+  host.setProgress(30, 'Planning');
+  const plan = await rotator.planMigration(inventory, {
+    revert,
+    ...(config.organizationId ? { organizationId: config.organizationId } : {}),
+  });
+  const work = plan.entries.filter((e) => e.action !== 'skip' && e.action !== 'nothing');
+  const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+  host.log(
+    revert
+      ? `Plan: ${count('revert')} to revert, ${count('skip')} skipped.`
+      : `Plan: ${count('convert') + count('resume_conversion')} to convert, ${count('prepare_issuer_move')} issuer move(s) to prepare, ${count('verify')} to verify, ${count('remove_secrets')} to clean up, ${count('skip')} skipped.`,
+  );
+  const report = (results: Parameters<typeof buildMigrationReport>[0]['results']) =>
+    buildMigrationReport({
+      action: config.action as 'migrate' | 'revertMigration',
+      dryRun: config.dryRun,
+      version: pkg.version,
+      inventory,
+      plan,
+      results,
+      policy: settings.policy,
+      startedAt,
+      finishedAt: clock.now(),
+    });
+  if (config.dryRun) {
+    host.log('Dry run: nothing is changed.');
+    return report(null);
+  }
+  const steps = new Map<string, string[]>();
+  let finished = 0;
+  const results = await rotator.migrate(plan, {
+    onStep: (e) =>
+      steps.set(e.connectionId, [...(steps.get(e.connectionId) ?? []), `✔ ${e.step}: ${e.message}`]),
+    onResult: () => {
+      finished += 1;
+      host.setProgress(
+        30 + Math.floor((70 * finished) / Math.max(1, work.length)),
+        `Migrating: ${finished}/${work.length}`,
+      );
+    },
+  });
+  for (const result of results) {
+    if (!work.some((e) => e.connectionId === result.connectionId)) continue;
+    const lines = steps.get(result.connectionId) ?? [];
+    if (result.error) lines.push(`✘ ${result.error.message}`);
+    host.group(`${result.connectionName}: ${result.outcome}`, lines);
+  }
+  return report(results);
 }
 
 function publish(report: RunReport, config: TaskConfig, host: TaskHost, clock: Clock): void {
