@@ -187,7 +187,8 @@ export function connect(options: ConnectOptions): Rotator {
     planMigration: async (inventory, call = {}) => {
       const options = { organizationId: '', revokeAfterHours: settings.policy.revokeAfterHours };
       if (call.revert) return planRevert(inventory, options, clock.now());
-      const orgId = call.organizationId ?? (await (organizationId ??= clients.devops.organizationId()));
+      if (!call.organizationId) organizationId ??= clients.devops.organizationId();
+      const orgId = call.organizationId ?? (await organizationId!);
       const facts = await surveyMigration(inventory, {
         connections: clients.devops,
         applications: clients.graph,
