@@ -78,6 +78,7 @@ export async function emulatedJob(job: EmulatedJob): Promise<RunTaskOptions> {
     },
     variables: {
       'System.CollectionUri': emulator.urls.organization,
+      'System.CollectionId': emulator.org.id,
       'System.TeamProject': projectRef.name,
       'System.TeamProjectId': projectRef.id,
       'System.OidcRequestUri': emulator.oidcRequestUri(projectRef.id),

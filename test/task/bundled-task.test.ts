@@ -81,6 +81,7 @@ describe('the bundled task against the emulator', function () {
       NextExpiry: legacyEnd.toISOString(),
       DaysUntilNextExpiry: String(Math.floor((legacyEnd.getTime() - Date.now()) / MS_PER_DAY)),
       ReportPath: values.ReportPath,
+      MigratedCount: '0',
     });
     assert.equal(values.DaysUntilNextExpiry, '-6');
     assert.deepEqual(writes(emulator), []);
