@@ -60,6 +60,23 @@ describe('migrate to workload identity federation (real clients against the emul
     assert.equal(connection(CONNECTIONS.auto).data['creationMode'], 'Automatic', 'nothing else changed');
   });
 
+  it('polls while the conversion is InProgress (202), then verifies', async () => {
+    emulator.state.store.conversionDelayMs = 12_000;
+    const { results } = await runMigration(emulator, 'manual');
+    assert.equal(results![0]!.outcome, 'converted', results![0]!.error?.message);
+    const update = emulator.requests().find((r) => r.operation === 'devops.endpoints.update')!;
+    assert.equal(update.status, 202);
+    const polls = emulator
+      .requests()
+      .filter(
+        (r) =>
+          r.operation === 'devops.endpoints.get' && r.seq > update.seq && r.path.includes(CONNECTIONS.manual),
+      );
+    // Read at once (InProgress), after 5 s (InProgress), after 10 s (InProgress), after 15 s (Ready); then the verify read.
+    assert.equal(polls.length, 5);
+    assert.equal(connection(CONNECTIONS.manual).operationStatus.state, 'Ready');
+  });
+
   it('converts a certificate connection', async () => {
     const { results } = await runMigration(emulator, 'cert');
     assert.equal(results![0]!.outcome, 'converted');
