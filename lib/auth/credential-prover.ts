@@ -3,8 +3,10 @@
  * secret, against the connection's tenant.
  *
  * A new secret takes seconds to propagate; until then Entra answers AADSTS7000215 "invalid secret"
- * (observed 4–18 s; azure-apis.md §2.2). So 7000215 is retried with backoff for up to a budget
- * (default 120 s), as are throttling and transient failures. Answers that cannot improve by
+ * (observed 4–18 s; azure-apis.md §2.2). So 7000215 is retried for up to a budget (default 120 s),
+ * polling about once a second so the proof is at most about a second late (see
+ * {@link ./propagation-schedule}); throttling and transient failures follow the retry policy.
+ * Waits between attempts hold no `entra` slot: only the attempt itself does. Answers that cannot improve by
  * waiting fail at once with their `auth.*` code: 7000222 expired, 700016 app not found, 7000112
  * app disabled. Running out of budget fails with `rotation.proof_failed`. Every attempt uses a
  * fresh msal client (see {@link ./msal-acquire}).
@@ -12,10 +14,11 @@
 import type { Clock } from '../clock';
 import { hasCode, RotatorError } from '../errors';
 import { type Limiter, unlimited } from '../http/limiter';
-import { backoff, DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from '../http/retry-policy';
+import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from '../http/retry-policy';
 import { type Logger, silentLogger } from '../logger';
 import type { CredentialProver } from '../rotation/ports';
 import { acquireTokenOnce } from './msal-acquire';
+import { PropagationSchedule } from './propagation-schedule';
 
 /** Options of {@link MsalCredentialProver}. */
 export interface CredentialProverOptions {
@@ -34,10 +37,10 @@ export interface CredentialProverOptions {
    */
   budgetMs?: number;
   /**
-   * Backoff between propagation retries: first step and upper bound (jittered).
-   * @default { baseDelayMs: 2000, maxDelayMs: 15000 }
+   * When to prove a secret again while it propagates; share one between provers of a run so they
+   * learn from each other. @default a new PropagationSchedule (polls every 1000 ms)
    */
-  propagationBackoff?: { baseDelayMs: number; maxDelayMs: number };
+  propagation?: PropagationSchedule;
   /** Overrides of the policy for throttling and transient failures. */
   retry?: Partial<RetryOptions>;
   /** @default 30000 */
@@ -52,10 +55,12 @@ const FINAL_CODES = ['auth.secret_expired', 'auth.app_not_found', 'auth.app_disa
 export class MsalCredentialProver implements CredentialProver {
   private readonly options: CredentialProverOptions;
   private readonly retry: Readonly<RetryOptions>;
+  private readonly propagation: PropagationSchedule;
 
   constructor(options: CredentialProverOptions) {
     this.options = options;
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+    this.propagation = options.propagation ?? new PropagationSchedule({ random: this.retry.random });
   }
 
   async proveSecret(tenantId: string, appId: string, secret: string, signal?: AbortSignal): Promise<void> {
@@ -63,12 +68,7 @@ export class MsalCredentialProver implements CredentialProver {
     const logger = this.options.logger ?? silentLogger;
     const limiter = this.options.limiter ?? unlimited;
     const budgetMs = this.options.budgetMs ?? 120_000;
-    const propagation = {
-      ...this.retry,
-      ...(this.options.propagationBackoff ?? { baseDelayMs: 2000, maxDelayMs: 15_000 }),
-    };
     const started = clock.now();
-    let propagationAttempts = 0;
     for (let attempt = 1; ; attempt += 1) {
       if (signal?.aborted) throw new RotatorError('rotation.aborted', 'proving the new secret was cancelled');
       const result = await limiter.run(() =>
@@ -85,16 +85,18 @@ export class MsalCredentialProver implements CredentialProver {
         }),
       );
       if (result.ok) {
+        this.propagation.accepted(tenantId, clock.now() - started);
         logger.debug(`entra.token: new secret of app ${appId} accepted after ${attempt} attempt(s)`);
         return;
       }
       const error = result.error;
       if (hasCode(error, ...FINAL_CODES)) throw error;
       const elapsed = clock.now() - started;
+      if (elapsed >= budgetMs) throw proofFailed(appId, tenantId, attempt, error);
       let delayMs: number;
       if (hasCode(error, 'auth.invalid_secret')) {
-        propagationAttempts += 1;
-        delayMs = backoff(propagationAttempts, propagation);
+        // What was learned from other secrets never makes this one miss its budget.
+        delayMs = Math.min(this.propagation.nextDelayMs(tenantId, elapsed), Math.max(0, budgetMs - elapsed));
       } else {
         const decision = decideRetry(
           { attempt, elapsedMs: elapsed, nowMs: clock.now(), outcome: result.outcome, idempotent: true },

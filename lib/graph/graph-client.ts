@@ -217,6 +217,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
   async addPassword(
     appObjectId: string,
     request: { displayName: string; endDateTime: string },
+    signal?: AbortSignal,
   ): Promise<NewPassword> {
     const subject = `application ${appObjectId}`;
     return mintPassword(
@@ -228,6 +229,9 @@ export class GraphClient implements ApplicationSource, CredentialStore {
             body: { passwordCredential: { displayName: body.displayName, endDateTime: body.endDateTime } },
             operation: 'graph.applications.addPassword',
             idempotent: false,
+            // Cancelled while waiting its turn (serialiser, pacer): do not send. A request once
+            // sent is never aborted, so `signal` is not passed to the request itself.
+            beforeAttempt: async () => signal?.throwIfAborted(),
             subject,
             fixFor: (code) => this.writeFixFor(code, appObjectId),
           });

@@ -25,10 +25,13 @@ export interface CredentialStore {
   /**
    * Mints a password. Not idempotent: implementations never retry it blindly; after an
    * ambiguous failure they list the passwords and look for `displayName` (spec §5.4).
+   * `signal` ends only a wait before the request is sent (the write budget), never a request in
+   * flight: that would leave open whether the password exists.
    */
   addPassword(
     appObjectId: string,
     request: { displayName: string; endDateTime: string },
+    signal?: AbortSignal,
   ): Promise<NewPassword>;
   /** Removes a password; resolves also when it was already gone. */
   removePassword(appObjectId: string, keyId: string): Promise<void>;

@@ -106,11 +106,13 @@ export function toIssue(error: unknown, secrets: readonly string[], prefix = '')
  * The issue of a connection whose run stopped at a step boundary (cancelled, or a simulated
  * crash). Nothing was undone; the next run converges from the state left behind.
  */
-export function abortedIssue(stopped: { step: RotationStep | null }, note = ''): Issue {
+export function abortedIssue(stopped: { step: RotationStep | null }, note = '', cancelled = false): Issue {
   const where = stopped.step ? `after step ${stopped.step}` : 'before it started';
   return {
     code: 'rotation.aborted',
-    message: `The run stopped ${where}; nothing was undone.${note}`,
+    message: cancelled
+      ? `The run was cancelled ${where}.${note}`
+      : `The run stopped ${where}; nothing was undone.${note}`,
     fix: 'Run the task again: it finishes the work or cleans up what this run left.',
   };
 }

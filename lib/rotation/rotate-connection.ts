@@ -3,7 +3,11 @@
  * connection → switch (the commit point) → confirm → retire.
  *
  * Before the commit point every failure removes the password just minted, so the connection
- * keeps its old, working secret. After it nothing is undone: the connection uses the new secret,
+ * keeps its old, working secret. So does a cancellation (issue #13): a connection cancelled between
+ * mint and switch removes its new password rather than wait out the propagation and the proofs,
+ * so a cancelled run never leaves a password minted and neither installed nor removed, unless the
+ * removal itself fails (then the next run removes it). Once the switching PUT is sent it is never
+ * aborted; a cancellation after it stops at the next step boundary. After it nothing is undone: the connection uses the new secret,
  * old ones stay until a later run retires them. When the PUT's outcome is ambiguous (no answer,
  * 5xx), the connection is read back to see whether our record landed before deciding.
  */
@@ -58,6 +62,8 @@ class Rotation {
   private step: RotationStep = 'mint';
   private secret = '';
   private commit: Commit = 'no';
+  /** The last step that succeeded, for a cancellation that interrupts the next one. */
+  private lastDone: RotationStep | null = null;
 
   constructor(
     private readonly entry: PlanEntry,
@@ -71,15 +77,15 @@ class Rotation {
   async run(): Promise<RotationResult> {
     try {
       await this.mint();
-      this.steps.checkpoint('mint');
+      this.checkpoint('mint');
       await this.proveCredential();
-      this.steps.checkpoint('prove_credential');
+      this.checkpoint('prove_credential');
       const proposed = await this.proveConnection();
-      this.steps.checkpoint('prove_connection');
+      this.checkpoint('prove_connection');
       await this.switchTo(proposed);
-      this.steps.checkpoint('switch');
+      this.checkpoint('switch');
       const confirmed = await this.confirm();
-      this.steps.checkpoint('confirm');
+      this.checkpoint('confirm');
       if (!confirmed) return this.result;
       this.step = 'retire';
       this.result.action = 'rotated';
@@ -97,10 +103,26 @@ class Rotation {
       return this.result;
     } catch (error) {
       // `await`, not a bare return: `finally` must not forget the secret before `fail` redacts with it.
-      return error instanceof Stopped ? this.stopped(error) : await this.fail(error);
+      if (error instanceof Stopped) return await this.stopped(error);
+      if (this.cancelledBy(error)) return await this.stopped(new Stopped(this.lastDone, 'cancelled'));
+      return await this.fail(error);
     } finally {
       this.secret = '';
     }
+  }
+
+  private checkpoint(step: RotationStep): void {
+    this.lastDone = step;
+    this.steps.checkpoint(step);
+  }
+
+  /** The run was cancelled and `error` is that cancellation (an aborted wait), not a failure. */
+  private cancelledBy(error: unknown): boolean {
+    const signal = this.ctx.signal;
+    if (!signal?.aborted) return false;
+    if (error === signal.reason) return true;
+    if (error instanceof RotatorError && error.code === 'rotation.aborted') return true;
+    return error instanceof Error && error.name === 'AbortError';
   }
 
   /** Step 1: a new password, its secret masked before anything else sees it. */
@@ -108,10 +130,12 @@ class Rotation {
     this.step = 'mint';
     const nowMs = this.ctx.clock.now();
     const endDateTime = new Date(nowMs + this.ctx.policy.secretLifetimeDays * MS_PER_DAY).toISOString();
-    const minted = await this.ctx.credentials.addPassword(this.target.appObjectId, {
-      displayName: formatMarker(this.entry.connectionId, nowMs),
-      endDateTime,
-    });
+    // The signal only ends a wait for the write budget; a request once sent is never aborted.
+    const minted = await this.ctx.credentials.addPassword(
+      this.target.appObjectId,
+      { displayName: formatMarker(this.entry.connectionId, nowMs), endDateTime },
+      this.ctx.signal,
+    );
     this.result.newKeyId = minted.keyId;
     this.result.newExpiresAt = minted.endDateTime || endDateTime;
     this.ctx.mask(minted.secretText);
@@ -257,17 +281,26 @@ class Rotation {
     };
   }
 
-  /** Stopped at a step boundary: like a crash, nothing is undone. */
-  private stopped(stop: Stopped): RotationResult {
+  /**
+   * Stopped at a step boundary. After a simulated crash nothing is undone. After a cancellation
+   * before the switch, the new password is removed (the connection keeps its secret); after the
+   * switch the connection uses the new password and nothing is undone.
+   */
+  private async stopped(stop: Stopped): Promise<RotationResult> {
     const keyId = this.result.newKeyId;
-    const left =
+    let left =
       keyId && this.commit !== 'yes' && !this.result.removedKeyIds.includes(keyId)
         ? ` The new password ${keyId} may be unused; a later run removes it once no record names it.`
         : '';
+    if (stop.reason === 'cancelled') {
+      this.ctx.logger.info(`"${this.entry.connectionName}": cancelled after ${stop.step ?? 'nothing'}.`);
+      if (keyId && this.commit === 'no') left = await this.compensate(keyId);
+      else if (this.commit === 'yes') left = ` The connection uses the new password ${keyId}.`;
+    }
     return {
       ...this.result,
       tookOver: this.commit === 'yes' && this.entry.takeOver,
-      error: abortedIssue(stop, left),
+      error: abortedIssue(stop, left, stop.reason === 'cancelled'),
     };
   }
 

@@ -25,13 +25,17 @@ export interface RunContext {
 }
 
 /**
- * Thrown at a step boundary when the run is cancelled (`signal`) or a test stops it there
- * (`stopAfter`). Nothing is undone after it: it stands for the process dying, and the protocol
- * converges from there on the next run.
+ * Thrown at a step boundary when the run is cancelled (`signal`: `cancelled`) or a test stops it
+ * there (`stopAfter`: a simulated crash). After a crash nothing is undone: it stands for the
+ * process dying, and the protocol converges from there on the next run. After a cancellation the
+ * rotation still removes a password it minted and did not install (rotate-connection.ts).
  */
 export class Stopped extends Error {
   override readonly name = 'Stopped';
-  constructor(readonly step: RotationStep | null) {
+  constructor(
+    readonly step: RotationStep | null,
+    readonly reason: 'crash' | 'cancelled' = 'crash',
+  ) {
     super(step ? `stopped after step ${step}` : 'stopped before starting');
   }
 }
@@ -51,8 +55,8 @@ export class StepLog {
 
   /** A step boundary: throws {@link Stopped} if the run was cancelled or a test stops here. */
   checkpoint(step: RotationStep): void {
-    if (this.ctx.signal?.aborted || this.ctx.stopAfter?.(step, this.entry.connectionId))
-      throw new Stopped(step);
+    if (this.ctx.stopAfter?.(step, this.entry.connectionId)) throw new Stopped(step);
+    if (this.ctx.signal?.aborted) throw new Stopped(step, 'cancelled');
   }
 
   /** A step failed. */

@@ -147,8 +147,8 @@ describe('MsalCredentialProver', () => {
     const clock = new FakeClock();
     await prover(authority, clock).proveSecret(TENANT, APP, SECRET);
     assert.equal(authority.tokenCalls.length, 4);
-    // Backoff 2 s base, doubling, jitter at the middle: 1.5 s, 3 s, 6 s.
-    assert.deepEqual(clock.sleeps, [1500, 3000, 6000]);
+    // Polls about once a second (jitter 80–100 %, here the middle: 0.9 s), never backing off.
+    assert.deepEqual(clock.sleeps, [900, 900, 900]);
     // A fresh client per attempt: metadata fetched each time.
     assert.equal(authority.metadataCalls, 4);
     assert.ok(authority.tokenCalls.every((call) => call.form.get('client_secret') === SECRET));
@@ -171,19 +171,48 @@ describe('MsalCredentialProver', () => {
     });
   }
 
-  it('gives up with rotation.proof_failed when the budget runs out', async () => {
+  it('gives up with rotation.proof_failed when the budget runs out, trying once more at its end', async () => {
     const authority = new FakeAuthority(Array.from({ length: 20 }, () => aadstsError(7000215)));
     const clock = new FakeClock();
-    const error = await prover(authority, clock, 20_000)
+    const error = await prover(authority, clock, 5000)
       .proveSecret(TENANT, APP, SECRET)
       .catch((e) => e);
     assert.ok(error instanceof RotatorError);
     assert.equal(error.code, 'rotation.proof_failed');
     assert.ok(error.cause instanceof HttpError && error.cause.code === 'auth.invalid_secret');
-    // 1.5 + 3 + 6 = 10.5 s slept; the next wait (11.25 s) would pass 20 s.
-    assert.deepEqual(clock.sleeps, [1500, 3000, 6000]);
-    assert.equal(authority.tokenCalls.length, 4);
+    // Five polls of 0.9 s, then the 0.5 s left of the budget, then one last try at 5 s.
+    assert.deepEqual(clock.sleeps, [900, 900, 900, 900, 900, 500]);
+    assert.equal(authority.tokenCalls.length, 7);
     assert.ok(!error.message.includes(SECRET));
+  });
+
+  it('skips the polls a secret of the same tenant did not need, and is at most a poll late', async () => {
+    // Each secret works 10 s after its first proof (`startedAt`).
+    const clock = new FakeClock();
+    let startedAt = clock.nowMs;
+    const worksAfter = () =>
+      (clock.nowMs - startedAt >= 10_000 ? tokenOk() : aadstsError(7000215)) as {
+        status: number;
+        body: unknown;
+      };
+    const authority = new FakeAuthority(Array.from({ length: 40 }, () => worksAfter));
+    const shared = prover(authority, clock);
+
+    await shared.proveSecret(TENANT, APP, SECRET);
+    const first = clock.sleeps.length;
+    // Accepted at the first poll at or after 10 s: 12 polls of 0.9 s = 10.8 s, under a poll late.
+    assert.equal(first, 12);
+    assert.equal(clock.nowMs - startedAt, 10_800);
+    assert.equal(authority.tokenCalls.length, 13);
+
+    startedAt = clock.nowMs;
+    clock.sleeps.length = 0;
+    await shared.proveSecret(TENANT, APP, SECRET);
+    // The second waits until one interval before the fastest acceptance seen (10.8 − 1 = 9.8 s),
+    // then polls: 3 token requests instead of 13, and still accepted 0.7 s after it works.
+    assert.deepEqual(clock.sleeps, [9800, 900]);
+    assert.equal(clock.nowMs - startedAt, 10_700);
+    assert.equal(authority.tokenCalls.length, 16);
   });
 
   it('waits out throttling within the budget', async () => {

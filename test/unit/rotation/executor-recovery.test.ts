@@ -124,9 +124,9 @@ describe('executePlan crash safety', () => {
     assertConverged(world);
   });
 
-  it('stops at the next step boundary when the run is cancelled, undoing nothing', async () => {
+  it('removes its new password when the run is cancelled between mint and switch', async () => {
     const world = new World();
-    world.addConnection({ id: CONN_A, name: 'deploy-prod', endMs: NOW + days(10) });
+    const original = world.addConnection({ id: CONN_A, name: 'deploy-prod', endMs: NOW + days(10) });
     const controller = new AbortController();
     const prove = world.graph.proveSecret.bind(world.graph);
     world.graph.proveSecret = async (...args) => {
@@ -134,12 +134,46 @@ describe('executePlan crash safety', () => {
       controller.abort();
     };
 
-    const { results } = await world.run({}, { signal: controller.signal });
+    // This fake clock's sleeps return at once, so a grace timer would always win the race.
+    const { results } = await world.run({}, { signal: controller.signal, cancelGraceMs: Infinity });
 
     assert.equal(results[0]?.error?.code, 'rotation.aborted');
-    assert.match(results[0]?.error?.message ?? '', /after step prove_credential/);
-    assert.deepEqual(world.stepsOf(CONN_A), ['mint:succeeded', 'prove_credential:succeeded']);
-    assert.ok(world.graph.keyIds(APP.objectId).includes(results[0]!.newKeyId!));
+    assert.match(results[0]?.error?.message ?? '', /cancelled after step prove_credential/);
+    assert.match(results[0]?.error?.message ?? '', /was removed; the connection keeps its previous secret/);
+    assert.deepEqual(world.stepsOf(CONN_A), [
+      'mint:succeeded',
+      'prove_credential:succeeded',
+      'compensate:succeeded',
+    ]);
+    assert.deepEqual(results[0]?.removedKeyIds, [results[0]!.newKeyId!]);
+    assert.ok(!world.graph.keyIds(APP.objectId).includes(results[0]!.newKeyId!));
+    assert.equal(world.keyInUse(CONN_A), original);
+    assert.deepEqual(world.violations, []);
+  });
+
+  it('stops after the switch when the run is cancelled during it, undoing nothing', async () => {
+    const world = new World();
+    world.addConnection({ id: CONN_A, name: 'deploy-prod', endMs: NOW + days(10) });
+    const controller = new AbortController();
+    const update = world.devops.update.bind(world.devops);
+    world.devops.update = async (doc) => {
+      controller.abort();
+      return update(doc);
+    };
+
+    const { results } = await world.run({}, { signal: controller.signal, cancelGraceMs: Infinity });
+
+    assert.equal(results[0]?.error?.code, 'rotation.aborted');
+    assert.match(results[0]?.error?.message ?? '', /cancelled after step switch/);
+    assert.deepEqual(world.stepsOf(CONN_A), [
+      'mint:succeeded',
+      'prove_credential:succeeded',
+      'prove_connection:succeeded',
+      'switch:succeeded',
+    ]);
+    assert.equal(world.keyInUse(CONN_A), results[0]!.newKeyId);
+    assert.equal(world.recordedKeyId(CONN_A), results[0]!.newKeyId!.toLowerCase());
+    assert.ok(world.signsIn(CONN_A));
   });
 
   describe('two runs on one connection at once', () => {

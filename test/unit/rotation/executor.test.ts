@@ -393,7 +393,7 @@ describe('executePlan', () => {
       assert.match(results[0]?.error?.fix ?? '', /.+/);
     });
 
-    it('works on one connection at a time with maxParallel 1, reporting each as it finishes', async () => {
+    it('works on one connection at a time with maxInProgress 1, reporting each as it finishes', async () => {
       const world = new World();
       world.addConnection({ id: CONN_A, name: 'a', endMs: NOW + days(5) });
       world.addConnection({ id: CONN_B, name: 'b', endMs: NOW + days(6) });
@@ -402,7 +402,7 @@ describe('executePlan', () => {
 
       await world.run(
         {},
-        { maxParallel: 1, onResult: (r) => finished.push(`${r.connectionName}:${r.action}`) },
+        { maxInProgress: 1, onResult: (r) => finished.push(`${r.connectionName}:${r.action}`) },
       );
 
       const order = world.events.map((e) => e.connectionId);
@@ -410,12 +410,12 @@ describe('executePlan', () => {
       assert.deepEqual(finished, ['a:rotated', 'b:rotated']);
     });
 
-    it('interleaves connections with maxParallel 2', async () => {
+    it('interleaves connections with maxInProgress 2', async () => {
       const world = new World();
       world.addConnection({ id: CONN_A, name: 'a', endMs: NOW + days(5) });
       world.addConnection({ id: CONN_B, name: 'b', endMs: NOW + days(6) });
 
-      await world.run({}, { maxParallel: 2 });
+      await world.run({}, { maxInProgress: 2 });
 
       assert.deepEqual(
         world.events.slice(0, 2).map((e) => e.connectionId),
