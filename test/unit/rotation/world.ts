@@ -29,9 +29,8 @@ export interface RunOutput {
 
 export class World {
   readonly journal = new Journal();
-  readonly clock = new FakeClock(NOW);
-  readonly graph = new FakeGraph(this.journal, this.clock);
-  readonly devops = new FakeDevOps(this.journal, this.graph);
+  readonly graph: FakeGraph;
+  readonly devops: FakeDevOps;
   readonly masked: string[] = [];
   readonly logs: string[] = [];
   readonly events: StepEvent[] = [];
@@ -46,7 +45,10 @@ export class World {
   private readonly connectionIds: string[] = [];
   private originals = 0;
 
-  constructor() {
+  /** `clock`: a clock whose sleeps return at once unless a test passes another (virtual-clock.ts). */
+  constructor(readonly clock: FakeClock = new FakeClock(NOW)) {
+    this.graph = new FakeGraph(this.journal, this.clock);
+    this.devops = new FakeDevOps(this.journal, this.graph);
     this.devops.projects.push(PROJECT);
     this.graph.addApp(APP);
     this.graph.seedPassword(APP.objectId, {
