@@ -26,6 +26,8 @@ export interface ReportInput {
   policy: RotationPolicy;
   startedAt: number;
   finishedAt: number;
+  /** The agent cancelled the run. @default false */
+  cancelled?: boolean;
 }
 
 function short(keyId: string | null): string {
@@ -163,6 +165,16 @@ function applyResult(
     case 'skipped': {
       const skip = result.skip ?? entry.skip;
       if (c.problem) return { ...r, action: 'skipped', ...describeStatus(c, input.action) };
+      // Not started because the run was cancelled.
+      if (!skip && result.error) {
+        return {
+          ...r,
+          action: 'skipped',
+          detail: result.error.message,
+          next: result.error.fix,
+          code: result.error.code,
+        };
+      }
       return {
         ...r,
         action: 'skipped',
@@ -208,6 +220,7 @@ export function buildReport(input: ReportInput): RunReport {
     },
     projects: inventory.projects.map((p) => p.name),
     connections,
+    ...(input.cancelled ? { cancelled: true as const } : {}),
   };
 }
 

@@ -77,6 +77,11 @@ export interface RunReport {
   };
   projects: string[];
   connections: ConnectionRow[];
+  /**
+   * Present when the agent cancelled the run (SIGINT/SIGTERM, issue #13): the rows say what was
+   * done before it stopped.
+   */
+  cancelled?: true;
 }
 
 /** The row whose credential expires soonest, if any. */
@@ -153,6 +158,14 @@ export function decideResult(report: RunReport): {
   const reverted = count((r) => r.action === 'reverted');
   const done = `${rotated ? `; rotated ${rotated}` : ''}${migrated ? `; migrated or verified ${migrated}` : ''}${reverted ? `; reverted ${reverted}` : ''}`;
   const scope = `${rows.length} service connection${rows.length === 1 ? '' : 's'}`;
+  if (report.cancelled) {
+    const stopped = count((r) => r.code === 'rotation.aborted');
+    const left = stopped ? `; ${stopped} stopped before finishing` : '';
+    return {
+      result: 'Failed',
+      message: `Cancelled: the run was stopped before it finished (${scope}${done}${left}). Run the task again to finish the work.`,
+    };
+  }
   if (critical || expired || failed) {
     // The task's one error line: name a cause, not only a count (e.g. Graph unreachable).
     const first = rows.find((r) => r.failed);

@@ -35,9 +35,10 @@ export interface RunTaskOptions {
   killWhen?: (line: string) => boolean;
   /**
    * Called once the task process is started, with a function that SIGKILLs it at once (crash
-   * tests that kill on something observed outside the task, e.g. a request the emulator served).
+   * tests that kill on something observed outside the task, e.g. a request the emulator served),
+   * and one that sends it a signal it may handle, as the agent's cancel does (SIGINT, SIGTERM).
    */
-  onStart?: (kill: () => void) => void;
+  onStart?: (kill: () => void, send: (signal: NodeJS.Signals) => void) => void;
   timeoutMs?: number;
 }
 
@@ -176,7 +177,11 @@ export function runTask(options: RunTaskOptions): Promise<TaskRun> {
       child.kill('SIGKILL');
     };
     const timer = setTimeout(kill, options.timeoutMs ?? 120_000);
-    options.onStart?.(kill);
+    // As the agent cancels a job: a signal the task may handle (SIGINT, SIGTERM), not SIGKILL.
+    const send = (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    options.onStart?.(kill, send);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

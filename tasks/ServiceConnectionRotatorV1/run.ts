@@ -9,12 +9,14 @@ import {
   buildReport,
   type Clock,
   decideResult,
+  type Inventory,
   type Logger,
   RotatorError,
   type RunReport,
   redact,
   renderSummary,
   systemClock,
+  type Thresholds,
 } from '../../lib';
 import pkg from '../../package.json';
 import type { TaskHost } from './agent-host';
@@ -25,6 +27,11 @@ export interface RunDeps {
   host: TaskHost;
   /** @default systemClock */
   clock?: Clock;
+  /**
+   * Aborted when the agent cancels the job (index.ts: SIGINT, SIGTERM). The run stops starting
+   * work, lets work in flight reach a safe step, and still publishes what it did.
+   */
+  signal?: AbortSignal;
 }
 
 const BADGE: Record<string, string> = {
@@ -46,7 +53,7 @@ export async function run(deps: RunDeps): Promise<void> {
   };
   try {
     const { config } = readTaskConfig(host, register, { clock, logger: libraryLogger(host) });
-    const report = await execute(config, host, clock, register);
+    const report = await execute(config, host, clock, register, deps.signal);
     publish(report, config, host, clock);
   } catch (error) {
     host.setResult('Failed', redact(failureMessage(error), secrets));
@@ -72,8 +79,11 @@ async function execute(
   host: TaskHost,
   clock: Clock,
   register: (secret: string) => void,
+  signal: AbortSignal | undefined,
 ): Promise<RunReport> {
   const startedAt = clock.now();
+  const cancelled = () => signal?.aborted === true;
+  const withSignal = signal ? { signal } : {};
   const { rotator } = config;
   const { settings } = rotator;
   if (config.action === 'migrate' || config.action === 'revertMigration')
@@ -94,12 +104,14 @@ async function execute(
       policy: settings.policy,
       startedAt,
       finishedAt: clock.now(),
+      cancelled: cancelled(),
     });
   host.log(
     `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${settings.organizationUrl}, projects: ${settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
-  const inventory = await rotator.discover({
+  const discovered = rotator.discover({
+    ...withSignal,
     onProgress: (p) => {
       const share = rotating ? 50 : 100;
       const base = p.phase === 'projects' ? 0 : p.phase === 'connections' ? 0.1 : 0.7;
@@ -108,10 +120,16 @@ async function execute(
       host.setProgress(percent, `Discovering service connections: ${p.phase} ${p.done}/${p.total}`);
     },
   });
+  const inventory = await discovered.catch((error: unknown) => {
+    if (!cancelled()) throw error;
+    // Cancelled before anything was changed: an empty report says so.
+    host.warning('Cancelled during discovery; nothing was changed.');
+    return emptyInventory(settings.organizationUrl, settings.thresholds, clock.now());
+  });
   host.log(
     `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
   );
-  if (!rotating) return report(null, null);
+  if (!rotating || cancelled()) return report(null, null);
 
   const plan = rotator.plan(inventory);
   const work = plan.entries.filter((e) => e.action === 'rotate' || e.action === 'cleanup');
@@ -125,6 +143,7 @@ async function execute(
 
   let finished = 0;
   const results = await rotator.execute(plan, {
+    ...withSignal,
     mask: register,
     onResult: () => {
       finished += 1;
@@ -211,6 +230,17 @@ async function migrate(
     host.group(`${result.connectionName}: ${result.outcome}`, lines);
   }
   return report(results);
+}
+
+function emptyInventory(organizationUrl: string, thresholds: Thresholds, nowMs: number): Inventory {
+  return {
+    organizationUrl,
+    evaluatedAt: new Date(nowMs).toISOString(),
+    thresholds,
+    projects: [],
+    connections: [],
+    applications: {},
+  };
 }
 
 function publish(report: RunReport, config: TaskConfig, host: TaskHost, clock: Clock): void {
