@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Emulator, OrgDescription } from '../../emulator';
+import type { RunReport } from '../../lib/report/run-report';
 import { parseRecord } from '../../lib/rotation/record';
 import { emulatedJob } from '../../scripts/agent/emulator-agent';
 import { runTask, type TaskRun } from '../../scripts/agent/run-task';
-import type { RunReport } from '../../tasks/ServiceConnectionRotatorV1/run-report';
 import { connectionNamed, demoOrg, leaks, runJob, stagedTaskDir, startFor } from './task-harness';
 
 const ROTATE = { action: 'rotate', projects: '*' };
