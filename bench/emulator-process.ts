@@ -29,6 +29,8 @@ export async function startEmulatorProcess(options: {
   caDir: string;
   latencyMs: number;
   workDir: string;
+  /** How long new secrets are refused (AADSTS7000215). @default 0 */
+  propagationMs?: number;
 }): Promise<EmulatorProcess> {
   const readyFile = path.join(options.workDir, `ready-${process.pid}-${Date.now()}.json`);
   const child = spawn(
@@ -43,6 +45,8 @@ export async function startEmulatorProcess(options: {
       String(options.latencyMs),
       '--ready-file',
       readyFile,
+      '--propagation-ms',
+      String(options.propagationMs ?? 0),
       // Certificates exist in a real tenant; the emulator would otherwise make them while the
       // client waits (about 0.4 s each), and the benchmark would time the emulator.
       '--warm-certificates',

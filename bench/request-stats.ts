@@ -34,6 +34,8 @@ export interface RequestStats {
    * full, refills continuously). Below zero means the quota was exceeded.
    */
   writeBucketLow: number;
+  /** Most HTTP requests in flight at once per service, as the emulator counted them at arrival. */
+  maxInFlight: Record<'devops' | 'entra' | 'graph', number>;
 }
 
 /** Summarises the log entries of one phase. */
@@ -48,7 +50,11 @@ export function requestStats(log: readonly LoggedRequest[]): RequestStats {
   let throttled = 0;
   let writeThrottled = 0;
   const graphWrites: number[] = [];
+  const maxInFlight: RequestStats['maxInFlight'] = { devops: 0, entra: 0, graph: 0 };
   for (const entry of log) {
+    const service = entry.service as keyof RequestStats['maxInFlight'];
+    if (entry.inFlight !== undefined && service in maxInFlight)
+      maxInFlight[service] = Math.max(maxInFlight[service], entry.inFlight);
     if (entry.status === 429) {
       throttled += 1;
       if (entry.write) writeThrottled += 1;
@@ -75,6 +81,7 @@ export function requestStats(log: readonly LoggedRequest[]): RequestStats {
     writeSpanMs: graphWrites.length > 1 ? graphWrites[graphWrites.length - 1]! - graphWrites[0]! : 0,
     maxWritesPerWindow: maxInWindow(graphWrites, WRITE_QUOTA.windowMs),
     writeBucketLow: bucketLow(graphWrites),
+    maxInFlight,
   };
 }
 

@@ -15,9 +15,11 @@ import { parseArgs } from 'node:util';
 import { ensureCertificateAuthority } from '../emulator';
 import { checkBudgets } from './budgets';
 import { type ColdStart, measureColdStart } from './cold-start';
+import { measurePropagationRotations, type PropagationRow } from './measure-propagation';
 import { type BenchSettings, measureSize, type SizeResult } from './measure-size';
 import { fitNaiveModel, type NaivePoint } from './naive-model';
 import { DEFAULT_SIZES } from './org-shape';
+import { propagationBudgets, renderPropagationTable, rowWithoutPropagation } from './propagation-table';
 import { renderTable } from './report-table';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -48,12 +50,14 @@ async function main(): Promise<void> {
       'report-runs': { type: 'string' },
       'cold-start-runs': { type: 'string' },
       quick: { type: 'boolean' },
+      'propagation-ms': { type: 'string' },
     },
   });
   const latencyMs = wholeNumber(values['latency-ms'], 'latency-ms', 20);
   const maxParallel = Math.max(1, wholeNumber(values['max-parallel'], 'max-parallel', 8));
   const reportRuns = Math.max(1, wholeNumber(values['report-runs'], 'report-runs', 3));
   const coldStartRuns = wholeNumber(values['cold-start-runs'], 'cold-start-runs', 20);
+  const propagationMs = wholeNumber(values['propagation-ms'], 'propagation-ms', 10_000);
   const sizes = values.quick ? DEFAULT_SIZES.filter((s) => s.connections < 10_000) : DEFAULT_SIZES;
   const started = Date.now();
   // Other work on the machine slows everything measured here, so the load goes with the results.
@@ -76,13 +80,22 @@ async function main(): Promise<void> {
     const results: SizeResult[] = [];
     for (const size of sizes) results.push(await measureSize(size, settings));
 
+    // Issue #13: rotation with new secrets propagating, at the largest size: 10 % and 40 % of the
+    // connections (at 10,000: 1,000, and 4,000 capped to those due, the first run's share).
+    const largest = results[results.length - 1]!;
+    const rotations: PropagationRow[] = [rowWithoutPropagation(largest, settings)];
+    if (propagationMs > 0) {
+      const counts = [0.1, 0.4].map((share) => Math.round(largest.size.connections * share));
+      rotations.push(...(await measurePropagationRotations(largest.size, counts, propagationMs, settings)));
+    }
+
     let coldStart: ColdStart | null = null;
     if (coldStartRuns > 0) {
       log(`  cold start: packaging the task, then ${coldStartRuns} runs each…`);
       coldStart = measureColdStart(workDir, coldStartRuns);
     }
     const model = fitNaiveModel(naivePoints(results));
-    const budgets = checkBudgets(results, model, coldStart);
+    const budgets = [...checkBudgets(results, model, coldStart), ...propagationBudgets(rotations)];
     const durationMs = Date.now() - started;
     const table = renderTable(results, model, coldStart, budgets, {
       latencyMs,
@@ -90,7 +103,7 @@ async function main(): Promise<void> {
       reportRuns,
       loadBefore,
     });
-    process.stdout.write(`${table}\n`);
+    process.stdout.write(`${table}\n\n${renderPropagationTable(rotations)}\n`);
     process.stdout.write(
       `\nBenchmark took ${(durationMs / 1000).toFixed(0)} s. Results: ${path.relative(ROOT, RESULTS)}\n`,
     );
@@ -108,6 +121,7 @@ async function main(): Promise<void> {
       machine,
       settings: { ...recorded, coldStartRuns },
       sizes: results,
+      rotations,
       naiveModel: model,
       coldStart,
       budgets,

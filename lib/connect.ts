@@ -97,7 +97,10 @@ export interface ExecuteCallOptions {
    * library itself never logs a secret. @default a no-op
    */
   mask?: (secret: string) => void;
-  /** Cancels at the next step boundary; nothing is undone, the next run converges. */
+  /**
+   * Cancels: no connection starts after it; one between mint and switch removes its new password,
+   * one past the switch stops at the next step boundary; the next run converges.
+   */
   signal?: AbortSignal;
   onStep?: (event: StepEvent) => void;
   /** Each connection with work, as it finishes (for progress). */

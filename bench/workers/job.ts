@@ -15,6 +15,8 @@ export interface WorkerJob {
   maxParallel: number;
   /** `rotate`: how many of the due connections to rotate (the rest are left alone). */
   rotateCount: number;
+  /** The emulator's propagation delay of new secrets, ms (0 unless a propagation row). */
+  propagationMs?: number;
   /** Where the worker writes its {@link WorkerResult}. */
   resultFile: string;
 }
@@ -39,4 +41,8 @@ export interface WorkerResult {
   discoveryMs?: number;
   /** First failure messages of `rotate`, to see why, not only how many. */
   failures?: string[];
+  /** `rotate`: most connections in progress at once (minted, not yet finished). */
+  maxInProgress?: number;
+  /** `rotate`: summed over connections, ms from the mint to the proof that the secret works. */
+  propagationWaitMs?: number;
 }

@@ -75,8 +75,28 @@ export async function runRotate(job: WorkerJob): Promise<Omit<WorkerResult, 'pea
   const discoveryMs = performance.now() - started;
   await clearRequestLog(job.urls.admin);
   const executeStarted = performance.now();
+  // Where the time goes: connections in progress (minted, not finished) and the time from each
+  // mint to the proof that its secret works.
+  const mintedAt = new Map<string, number>();
+  let inProgress = 0;
+  let maxInProgress = 0;
+  let propagationWaitMs = 0;
   // No mask: the secrets are not kept, the benchmark only counts what happened.
-  const results = await rotator.execute(limited);
+  const results = await rotator.execute(limited, {
+    onStep: (event) => {
+      if (event.step === 'mint' && event.outcome === 'succeeded') {
+        mintedAt.set(event.connectionId, performance.now());
+        inProgress += 1;
+        maxInProgress = Math.max(maxInProgress, inProgress);
+      }
+      if (event.step === 'prove_credential' && event.outcome === 'succeeded') {
+        propagationWaitMs += performance.now() - (mintedAt.get(event.connectionId) ?? performance.now());
+      }
+    },
+    onResult: (result) => {
+      if (mintedAt.has(result.connectionId)) inProgress -= 1;
+    },
+  });
   const wallMs = performance.now() - executeStarted;
   const failed = results.filter((r) => r.action === 'failed' || r.action === 'race_lost');
   return {
@@ -87,6 +107,8 @@ export async function runRotate(job: WorkerJob): Promise<Omit<WorkerResult, 'pea
     due: due.length,
     rotated: results.filter((r) => r.action === 'rotated').length,
     failed: failed.length,
+    maxInProgress,
+    propagationWaitMs,
     failures: failed
       .slice(0, 5)
       .map((r) => `${r.connectionName}: ${r.error?.code ?? '?'} ${r.error?.message ?? ''}`),

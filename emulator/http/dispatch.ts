@@ -47,12 +47,15 @@ export async function dispatch(
   const slot =
     admin && !env.logAdmin
       ? null
-      : env.log.begin({
-          time: env.clock.now().toISOString(),
-          service: service.name,
-          method: request.method,
-          path: redactedPath(request.path, request.query),
-        });
+      : env.log.begin(
+          {
+            time: env.clock.now().toISOString(),
+            service: service.name,
+            method: request.method,
+            path: redactedPath(request.path, request.query),
+          },
+          batchSeq === undefined,
+        );
   const found = findRoute(service.routes, request.method, request.path);
   const operation = found?.route.operation ?? `${service.name}.unknown`;
   const ctx: RequestContext = {

@@ -21,6 +21,11 @@ export interface LoggedRequest {
   readonly faultShape?: string;
   /** For a request inside a Graph `$batch`: the `seq` of the batch. */
   readonly batchSeq?: number;
+  /**
+   * HTTP requests to this service in flight when this one arrived, itself included (top-level
+   * requests only; the benchmark reads the peak per service from it).
+   */
+  readonly inFlight?: number;
 }
 
 /** A log entry being written. */
@@ -72,13 +77,29 @@ export class RequestLog {
   private slots: LogSlot[] = [];
   private nextSeq = 1;
   private readonly listeners = new Set<RequestListener>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly counted = new WeakSet<LogSlot>();
 
-  /** Reserves a sequence number at arrival; `finish` completes the entry. */
-  begin(start: Pick<LoggedRequest, 'time' | 'service' | 'method' | 'path'>): LogSlot {
-    const slot: LogSlot = {
-      done: false,
-      entry: { seq: this.nextSeq++, operation: '', status: 0, caller: null, write: false, ...start },
+  /**
+   * Reserves a sequence number at arrival; `finish` completes the entry. `topLevel`: an HTTP
+   * request of its own (not an item of a `$batch`), counted in {@link LoggedRequest.inFlight}.
+   */
+  begin(start: Pick<LoggedRequest, 'time' | 'service' | 'method' | 'path'>, topLevel = false): LogSlot {
+    const entry: LoggedRequest = {
+      seq: this.nextSeq++,
+      operation: '',
+      status: 0,
+      caller: null,
+      write: false,
+      ...start,
     };
+    const slot: LogSlot = { done: false, entry };
+    if (topLevel) {
+      const now = (this.inFlight.get(start.service) ?? 0) + 1;
+      this.inFlight.set(start.service, now);
+      this.counted.add(slot);
+      slot.entry = { ...entry, inFlight: now };
+    }
     this.slots.push(slot);
     return slot;
   }
@@ -89,6 +110,10 @@ export class RequestLog {
   ): void {
     slot.entry = { ...slot.entry, ...result };
     slot.done = true;
+    if (this.counted.delete(slot)) {
+      const service = slot.entry.service;
+      this.inFlight.set(service, (this.inFlight.get(service) ?? 1) - 1);
+    }
     for (const listener of this.listeners) listener({ ...slot.entry });
   }
 
