@@ -35,6 +35,12 @@ export function checkBudgets(
       pass: report <= 2 * big.bound.boundMs,
       detail: `${fmt(report)} ms vs 2 × ${fmt(big.bound.boundMs)} ms = ${fmt(2 * big.bound.boundMs)} ms (ratio ${fmt(report / big.bound.boundMs, 2)})`,
     });
+    const { pipelined } = big;
+    budgets.push({
+      name: 'report ≤ 1.3 × pipelined latency bound (10,000 / 500)',
+      pass: report <= 1.3 * pipelined.boundMs,
+      detail: `${fmt(report)} ms vs 1.3 × ${fmt(pipelined.boundMs)} ms = ${fmt(1.3 * pipelined.boundMs)} ms (ratio ${fmt(report / pipelined.boundMs, 2)}); bound: ${pipelined.derivation}`,
+    });
     if (model) {
       const naive = predictNaiveMs(model, big.naiveRequests);
       budgets.push({

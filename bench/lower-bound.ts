@@ -75,3 +75,46 @@ export function discoveryLowerBound(shape: OrgShape, latencyMs: number, maxParal
 export function naiveRequestCount(shape: OrgShape): number {
   return 2 + Math.floor(shape.projects / PAGE) + 1 + shape.projects + shape.naiveGraphGets;
 }
+
+/**
+ * The latency bound of pipelined discovery (issue #13): Graph batches leave while the connection
+ * lists still arrive, so the application batches overlap the lists instead of following them.
+ *
+ * - Before the first list: route discovery (3), project pages, the service endpoint route (1).
+ * - Then two tracks run side by side and the slower one counts:
+ *   lists: the list waves, plus one round for the last batch (it can only leave after the last
+ *   list has named its apps);
+ *   Graph: one list wave before the first apps are known, the rotator's Graph token (3), then the
+ *   application batches in waves of `maxParallel`.
+ * - Then the disabled service principal listing, pages in sequence.
+ */
+export interface PipelinedBound {
+  rounds: { beforeLists: number; listTrack: number; graphTrack: number; spPages: number };
+  totalRounds: number;
+  boundMs: number;
+  /** One line showing the arithmetic, printed with the table. */
+  derivation: string;
+}
+
+export function pipelinedDiscoveryBound(
+  shape: OrgShape,
+  latencyMs: number,
+  maxParallel: number,
+): PipelinedBound {
+  const serial = discoveryLowerBound(shape, latencyMs, maxParallel);
+  const r = serial.rounds;
+  const beforeLists = r.routeDiscovery + r.projectPages + r.endpointRoutes;
+  const listTrack = r.connectionLists + (r.appBatches > 0 ? 1 : 0);
+  const graphTrack = r.appBatches > 0 ? 1 + r.graphToken + r.appBatches : 0;
+  const totalRounds = beforeLists + Math.max(listTrack, graphTrack) + r.spPages;
+  const derivation =
+    `(${r.routeDiscovery} routes + ${r.projectPages} project pages + ${r.endpointRoutes} endpoint route) + ` +
+    `max(${r.connectionLists} list waves + 1 last batch, 1 list wave + ${r.graphToken} token + ${r.appBatches} batch waves) + ` +
+    `${r.spPages} SP page(s) = ${totalRounds} rounds × ${latencyMs} ms`;
+  return {
+    rounds: { beforeLists, listTrack, graphTrack, spPages: r.spPages },
+    totalRounds,
+    boundMs: totalRounds * latencyMs,
+    derivation,
+  };
+}

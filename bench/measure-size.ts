@@ -5,7 +5,13 @@
  * so every request count belongs to that phase alone.
  */
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process';
-import { discoveryLowerBound, type LowerBound, naiveRequestCount } from './lower-bound';
+import {
+  discoveryLowerBound,
+  type LowerBound,
+  naiveRequestCount,
+  type PipelinedBound,
+  pipelinedDiscoveryBound,
+} from './lower-bound';
 import { type BenchSize, type OrgShape, prepareOrg } from './org-shape';
 import { type RequestStats, requestStats } from './request-stats';
 import type { WorkerMode, WorkerResult } from './workers/job';
@@ -32,6 +38,8 @@ export interface SizeResult {
   size: BenchSize;
   shape: OrgShape;
   bound: LowerBound;
+  /** The bound with Graph batches overlapping the lists (issue #13). */
+  pipelined: PipelinedBound;
   /** The median run of `reportRuns` (the machine is shared; one sample is noisy). */
   report: PhaseResult;
   /** Wall time of every `report` run, ms, in order. */
@@ -73,6 +81,7 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
       size,
       shape: org.shape,
       bound: discoveryLowerBound(org.shape, settings.latencyMs, settings.maxParallel),
+      pipelined: pipelinedDiscoveryBound(org.shape, settings.latencyMs, settings.maxParallel),
       report,
       reportSamplesMs: runs.map((r) => r.worker.wallMs),
       naiveRequests: naiveRequestCount(org.shape),

@@ -53,6 +53,11 @@ export function renderTable(
       },
     ],
     ['  measured / bound', (s) => n2(s.report.worker.wallMs / s.bound.boundMs)],
+    [
+      '  pipelined bound ms (Graph overlapping lists)',
+      (s) => `${n0(s.pipelined.boundMs)} (${s.pipelined.totalRounds} rounds)`,
+    ],
+    ['  measured / pipelined bound', (s) => n2(s.report.worker.wallMs / s.pipelined.boundMs)],
     ['  peak RSS MB', (s) => n1(s.report.worker.peakRssBytes / 1e6)],
     ['  devops requests', (s) => n0(s.report.requests.byService.devops.reads)],
     ['  entra requests', (s) => n0(s.report.requests.byService.entra.reads)],
@@ -130,6 +135,8 @@ export function renderTable(
         `(${coldStart.taskExit.message}). Bundle ${n0(coldStart.bundleBytes)} bytes, .vsix ${n0(coldStart.vsixBytes)} bytes.`,
     );
   }
+  for (const s of sizes)
+    out.push(`Pipelined bound at ${n0(s.size.connections)} connections: ${s.pipelined.derivation}.`);
   out.push('', 'Budgets:');
   for (const b of budgets)
     out.push(`  ${b.pass === null ? 'N/A ' : b.pass ? 'PASS' : 'FAIL'}  ${b.name}: ${b.detail}`);

@@ -55,7 +55,14 @@ export async function runBatchedGets(
   return new Map(answers.flat().map((answer) => [answer.id, answer]));
 }
 
-async function runChunk(chunk: readonly BatchRequest[], options: BatchOptions): Promise<BatchResponse[]> {
+/**
+ * Sends one batch of at most 20 and resolves with the final answer of each (items throttled or
+ * failed transiently are re-batched as described in the file comment).
+ */
+export async function runChunk(
+  chunk: readonly BatchRequest[],
+  options: BatchOptions,
+): Promise<BatchResponse[]> {
   const final: BatchResponse[] = [];
   let pending = [...chunk];
   const started = options.clock.now();

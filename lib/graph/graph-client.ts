@@ -14,24 +14,26 @@ import { httpErrorFor, safeCode } from '../http/http-errors';
 import type { Limiter } from '../http/limiter';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../http/retry-policy';
 import { WritePacer } from '../http/write-pacer';
-import type { ApplicationSource } from '../inventory/ports';
+import type { ApplicationLookupSession, ApplicationSource } from '../inventory/ports';
 import { type Logger, silentLogger } from '../logger';
 import type { CredentialStore } from '../rotation/ports';
 import { mintPassword, unreadableAnswer } from './add-password';
+import { StreamingApplicationLookup } from './application-lookup';
+import { BatchPipeline } from './batch-pipeline';
 import { graphServiceCode } from './concurrency-refusal';
 import { CredentialWriteSerializer } from './credential-write-serializer';
-import { type BatchRequest, type BatchResponse, runBatchedGets } from './graph-batch';
+import type { BatchResponse } from './graph-batch';
 import {
   parseApplication,
   parseFederatedCredential,
   parseNewPassword,
   parsePasswordCredentials,
 } from './graph-parse';
-import { keyCredentialListRequests, keyCredentialsFromLists } from './key-credential-lists';
 import { listDisabledServicePrincipals } from './service-principal-list';
 import type {
   ApplicationLookup,
   FederatedCredentialInfo,
+  KeyCredentialInfo,
   NewPassword,
   PasswordCredentialInfo,
 } from './types';
@@ -69,7 +71,6 @@ export interface GraphClientOptions {
 }
 
 const APP_SELECT = 'id,appId,displayName,passwordCredentials';
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What to grant when reads are refused (GRAPHDOCS `application-get.md` permissions). */
 export function readFix(appId: string): string {
@@ -125,47 +126,47 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     appIds: readonly string[],
     options: { withKeyCredentials?: ReadonlySet<string>; signal?: AbortSignal } = {},
   ): Promise<Map<string, ApplicationLookup>> {
-    const result = new Map<string, ApplicationLookup>();
-    const wantsKeys = new Set([...(options.withKeyCredentials ?? [])].map((id) => id.toLowerCase()));
-    const requests: BatchRequest[] = [];
-    const byRequest = new Map<string, string>();
-    for (const appId of new Set(appIds)) {
-      // An appId that is not a GUID cannot name an application: Graph would answer 400.
-      if (!GUID.test(appId)) {
-        result.set(appId, { kind: 'not_found' });
-        continue;
-      }
-      const id = String(requests.length + 1);
-      requests.push({ id, url: `/applications(appId='${appId}')?$select=${APP_SELECT}` });
-      byRequest.set(id, appId);
-    }
-    // Certificates by lists, not with each GET: that $select has a small quota (see the module).
-    const keyLists = keyCredentialListRequests([...byRequest.values()], wantsKeys);
-    const answers = await runBatchedGets([...requests, ...keyLists], this.batchOptions(options.signal));
-    const keys = keyCredentialsFromLists(keyLists, answers, this.logger);
-    for (const [id, appId] of byRequest) {
-      const answer = answers.get(id);
-      if (answer?.status === 200) {
-        const app = parseApplication(answer.body, this.tenantId, false);
-        if (app) {
-          const keyCredentials = keys.get(appId.toLowerCase());
-          this.names.set(app.objectId.toLowerCase(), { displayName: app.displayName, appId: app.appId });
-          result.set(appId, { kind: 'found', app: keyCredentials ? { ...app, keyCredentials } : app });
-          continue;
-        }
-      }
-      if (answer?.status === 404) result.set(appId, { kind: 'not_found' });
-      else if (answer?.status === 403 || answer?.status === 401) {
-        result.set(appId, {
-          kind: 'forbidden',
-          message: `Not allowed to read application ${appId} in tenant ${this.tenantId}. ${readFix(appId)}`,
-        });
-      } else {
-        // One app's failure is that app's connections' problem, not the whole inventory's.
-        result.set(appId, { kind: 'failed', message: this.itemError(answer, appId).message });
+    const session = this.openLookup(options.signal);
+    session.add(appIds, options.withKeyCredentials ? { withKeyCredentials: options.withKeyCredentials } : {});
+    return session.finish();
+  }
+
+  /**
+   * A lookup that sends its `$batch`es while appIds are still being added (issue #13): discovery
+   * adds each project's as its list arrives. Certificates by lists, not with each GET: that
+   * `$select` has a small quota (key-credential-lists.ts).
+   */
+  openLookup(signal?: AbortSignal): ApplicationLookupSession {
+    return new StreamingApplicationLookup({
+      pipeline: new BatchPipeline(this.batchOptions(signal)),
+      logger: this.logger,
+      applicationUrl: (appId) => `/applications(appId='${appId}')?$select=${APP_SELECT}`,
+      interpret: (appId, answer, keyCredentials) => this.interpret(appId, answer, keyCredentials),
+    });
+  }
+
+  /** One application GET's final answer as a lookup. */
+  private interpret(
+    appId: string,
+    answer: BatchResponse | undefined,
+    keyCredentials: KeyCredentialInfo[] | undefined,
+  ): ApplicationLookup {
+    if (answer?.status === 200) {
+      const app = parseApplication(answer.body, this.tenantId, false);
+      if (app) {
+        this.names.set(app.objectId.toLowerCase(), { displayName: app.displayName, appId: app.appId });
+        return { kind: 'found', app: keyCredentials ? { ...app, keyCredentials } : app };
       }
     }
-    return result;
+    if (answer?.status === 404) return { kind: 'not_found' };
+    if (answer?.status === 403 || answer?.status === 401) {
+      return {
+        kind: 'forbidden',
+        message: `Not allowed to read application ${appId} in tenant ${this.tenantId}. ${readFix(appId)}`,
+      };
+    }
+    // One app's failure is that app's connections' problem, not the whole inventory's.
+    return { kind: 'failed', message: this.itemError(answer, appId).message };
   }
 
   /**

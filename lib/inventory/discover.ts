@@ -4,6 +4,10 @@
  * Cost does not grow with connections × round-trips (spec §6): one connection list per project,
  * run with at most `maxParallel` in flight; one application lookup per distinct appId (the adapter
  * batches them); one service principal query for the apps found.
+ *
+ * Pipelined (issue #13): when the application source can stream (`openLookup`), each project's
+ * appIds are handed to it as that project's list arrives, so Graph batches leave while Azure
+ * DevOps is still listing instead of after the last list.
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../clock';
@@ -14,7 +18,7 @@ import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
 import { type Logger, silentLogger } from '../logger';
 import { evaluateConnection, needsApplicationLookup } from './evaluate';
 import { matchesAnyName, type NameFilter } from './name-filter';
-import type { ApplicationSource, ConnectionSource } from './ports';
+import type { ApplicationLookupSession, ApplicationSource, ConnectionSource } from './ports';
 import { type ProjectFilter, selectProjects } from './project-filter';
 import { applicationKey, type Inventory, type Thresholds } from './types';
 
@@ -86,8 +90,13 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
   }
   log.info(`Listing AzureRM service connections in ${selected.length} project(s).`);
 
-  const lists = await listConnections(options, selected, log, (done) =>
-    progress('connections', done, selected.length),
+  const session = options.applicationSource.openLookup?.(signal);
+  const lists = await listConnections(
+    options,
+    selected,
+    log,
+    (done) => progress('connections', done, selected.length),
+    session ? (list) => addLookups(session, list, options) : undefined,
   );
   // A connection shared into several projects is listed in each with the same id: merge them.
   const azureRm = lists.flat().filter((c) => c.type.toLowerCase() === 'azurerm');
@@ -96,7 +105,7 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
   );
   log.info(`${inScope.length} AzureRM service connection(s) in scope.`);
 
-  const { lookups, enabled } = await readApplications(options, inScope, log, progress);
+  const { lookups, enabled } = await readApplications(options, inScope, log, progress, session);
   const applications: Record<string, ApplicationInfo> = {};
   for (const lookup of lookups.values()) {
     if (lookup.kind === 'found') {
@@ -127,6 +136,7 @@ async function listConnections(
   projects: readonly ProjectInfo[],
   log: Logger,
   onDone: (done: number) => void,
+  onList?: (list: readonly ServiceConnection[]) => void,
 ): Promise<ServiceConnection[][]> {
   const limit = pLimit(Math.max(1, options.maxParallel ?? 8));
   let done = 0;
@@ -138,6 +148,7 @@ async function listConnections(
           options.signal?.throwIfAborted();
           try {
             const list = await options.connectionSource.listAzureRmConnections(project, options.signal);
+            onList?.(list);
             done += 1;
             onDone(done);
             return list;
@@ -153,30 +164,62 @@ async function listConnections(
   }
 }
 
+/**
+ * The appIds one project's list adds to a streaming lookup: those of its AzureRM connections in
+ * scope. A connection is in scope when any of its names matches (`matchesAnyName` over the merged
+ * names), and every name is in the list of the project it is shared into, so checking each list's
+ * names finds exactly the connections the merged filter keeps.
+ */
+function addLookups(
+  session: ApplicationLookupSession,
+  list: readonly ServiceConnection[],
+  options: DiscoverOptions,
+): void {
+  const inScope = list.filter(
+    (c) =>
+      c.type.toLowerCase() === 'azurerm' &&
+      matchesAnyName(options.connections, [c.name, ...c.projects.map((p) => p.connectionName)]),
+  );
+  const { appIds, withKeyCredentials } = lookupsOf(inScope, options.rotatorTenantId);
+  if (appIds.size > 0) session.add([...appIds], { withKeyCredentials });
+}
+
+/** The appIds `connections` need looked up, lower case, and which of them need certificates. */
+function lookupsOf(
+  connections: readonly ServiceConnection[],
+  rotatorTenantId: string,
+): { appIds: Set<string>; withKeyCredentials: Set<string> } {
+  const appIds = new Set<string>();
+  const withKeyCredentials = new Set<string>();
+  for (const c of connections) {
+    if (c.appId === null || !needsApplicationLookup(c, rotatorTenantId)) continue;
+    const appId = c.appId.toLowerCase();
+    appIds.add(appId);
+    if (c.authenticationType === 'spnCertificate') withKeyCredentials.add(appId);
+  }
+  return { appIds, withKeyCredentials };
+}
+
 async function readApplications(
   options: DiscoverOptions,
   connections: readonly ServiceConnection[],
   log: Logger,
   progress: (phase: 'applications', done: number, total: number) => void,
+  session: ApplicationLookupSession | undefined,
 ): Promise<{ lookups: Map<string, ApplicationLookup>; enabled: Map<string, boolean | null> }> {
-  const appIds = new Set<string>();
-  const withKeyCredentials = new Set<string>();
-  for (const c of connections) {
-    if (c.appId === null || !needsApplicationLookup(c, options.rotatorTenantId)) continue;
-    const appId = c.appId.toLowerCase();
-    appIds.add(appId);
-    if (c.authenticationType === 'spnCertificate') withKeyCredentials.add(appId);
-  }
+  const { appIds, withKeyCredentials } = lookupsOf(connections, options.rotatorTenantId);
   const ids = [...appIds];
   progress('applications', 0, ids.length);
   if (ids.length === 0) return { lookups: new Map(), enabled: new Map() };
 
   let lookups = new Map<string, ApplicationLookup>();
   try {
-    const read = await options.applicationSource.lookupApplications(ids, {
-      withKeyCredentials,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const read = session
+      ? await session.finish()
+      : await options.applicationSource.lookupApplications(ids, {
+          withKeyCredentials,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
     lookups = lowerKeys(read);
   } catch (error) {
     options.signal?.throwIfAborted();

@@ -37,4 +37,18 @@ export interface ApplicationSource {
     appIds: readonly string[],
     signal?: AbortSignal,
   ): Promise<Map<string, boolean | null>>;
+  /**
+   * Optional: a lookup whose reads start while appIds are still being found (spec §6, issue
+   * #13). Discovery adds each project's appIds as its connection list arrives. Without it,
+   * discovery calls {@link lookupApplications} once, after the last list.
+   */
+  openLookup?(signal?: AbortSignal): ApplicationLookupSession;
+}
+
+/** See {@link ApplicationSource.openLookup}. */
+export interface ApplicationLookupSession {
+  /** More appIds to look up (repeats are ignored); `withKeyCredentials` as in `lookupApplications`. */
+  add(appIds: readonly string[], options?: { withKeyCredentials?: ReadonlySet<string> }): void;
+  /** Sends what is left; resolves like `lookupApplications` for every appId added. */
+  finish(): Promise<Map<string, ApplicationLookup>>;
 }

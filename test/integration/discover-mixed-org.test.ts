@@ -154,6 +154,35 @@ describe('discover() with the real clients against a mixed organization of 105 p
     assert.equal(ops(emulator, 'entra.token').length, 1);
   });
 
+  it('sends Graph batches while the connection lists still arrive, every batch full but the last (issue #13)', async () => {
+    const unhurried = await discoverAll();
+    emulator.clearRequests();
+    // Slow lists (as a large organization's are, 14 waves of 8 here) make the overlap visible.
+    emulator.faults.add({ operation: 'devops.endpoints.list', kind: 'delay', delayMs: 60 });
+    const inventory = await discoverAll();
+
+    assert.deepEqual(inventory, unhurried);
+    const log = emulator.requests();
+    const batches = ops(emulator, 'graph.batch');
+    const lists = ops(emulator, 'devops.endpoints.list');
+    assert.equal(lists.length, MIXED_PROJECT_COUNT);
+    // The first batch arrived before the last list: Graph worked while Azure DevOps listed.
+    assert.ok(
+      batches[0]!.seq < Math.max(...lists.map((e) => e.seq)),
+      `first batch #${batches[0]!.seq}, last list #${Math.max(...lists.map((e) => e.seq))}`,
+    );
+    // 37 application reads and one certificate list: 20, then the 17 left with the list.
+    assert.deepEqual(
+      batches.map((b) => log.filter((e) => e.batchSeq === b.seq).length),
+      [20, 18],
+    );
+    assert.ok(
+      log
+        .filter((e) => e.batchSeq === batches[0]!.seq)
+        .every((e) => e.operation === 'graph.applications.get'),
+    );
+  });
+
   it('lists only the projects in scope, and keeps every reference of a connection shared out of scope', async () => {
     const scoped = await discoverAll(new FakeClock(MIXED_START.getTime()), 'proj-104');
 

@@ -1,0 +1,87 @@
+/**
+ * One streaming application lookup (issue #13): discovery adds appIds as each project's
+ * connections arrive, and their `$batch`ed GETs leave 20 at a time through a
+ * {@link BatchPipeline} while Azure DevOps is still listing. Certificate lists (whose `$select`
+ * has a small quota, key-credential-lists.ts) are queued at the end, when every certificate
+ * connection is known, so they fill the last batches. Implements discovery's
+ * {@link ApplicationLookupSession}.
+ */
+import type { ApplicationLookupSession } from '../inventory/ports';
+import type { Logger } from '../logger';
+import type { BatchPipeline } from './batch-pipeline';
+import type { BatchRequest, BatchResponse } from './graph-batch';
+import { keyCredentialListRequests, keyCredentialsFromLists } from './key-credential-lists';
+import type { ApplicationLookup, KeyCredentialInfo } from './types';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the session needs from the Graph client. */
+export interface LookupContext {
+  pipeline: BatchPipeline;
+  logger: Logger;
+  /** The GET of one application by appId, relative to the version root. */
+  applicationUrl: (appId: string) => string;
+  /** Turns an application GET's final answer (and its certificates, if read) into a lookup. */
+  interpret: (
+    appId: string,
+    answer: BatchResponse | undefined,
+    keys: KeyCredentialInfo[] | undefined,
+  ) => ApplicationLookup;
+}
+
+/** See the file comment. */
+export class StreamingApplicationLookup implements ApplicationLookupSession {
+  /** By appId as first given: the answer of its GET (a promise that never rejects). */
+  private readonly reads = new Map<string, Promise<BatchResponse | undefined>>();
+  private readonly notGuid = new Set<string>();
+  private readonly seen = new Set<string>();
+  private readonly wantsKeys = new Set<string>();
+  private failure: unknown;
+
+  constructor(private readonly ctx: LookupContext) {}
+
+  add(appIds: readonly string[], options: { withKeyCredentials?: ReadonlySet<string> } = {}): void {
+    for (const id of options.withKeyCredentials ?? []) this.wantsKeys.add(id.toLowerCase());
+    for (const appId of appIds) {
+      const key = appId.toLowerCase();
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      // An appId that is not a GUID cannot name an application: Graph would answer 400.
+      if (!GUID.test(appId)) {
+        this.notGuid.add(appId);
+        continue;
+      }
+      this.reads.set(appId, this.read(this.ctx.applicationUrl(appId)));
+    }
+  }
+
+  async finish(): Promise<Map<string, ApplicationLookup>> {
+    const candidates = [...this.reads.keys()];
+    const lists: BatchRequest[] = keyCredentialListRequests(candidates, this.wantsKeys);
+    const listAnswers = lists.map((list) => this.read(list.url));
+    await this.ctx.pipeline.flush();
+    // A batch that failed after the retry policy gave up fails the lookup, as one call did before.
+    if (this.failure !== undefined) throw this.failure;
+    const answers = new Map<string, BatchResponse>();
+    const listed = await Promise.all(listAnswers);
+    lists.forEach((list, i) => {
+      const answer = listed[i];
+      if (answer) answers.set(list.id, answer);
+    });
+    const keys = keyCredentialsFromLists(lists, answers, this.ctx.logger);
+    const result = new Map<string, ApplicationLookup>();
+    for (const appId of this.notGuid) result.set(appId, { kind: 'not_found' });
+    for (const [appId, read] of this.reads) {
+      result.set(appId, this.ctx.interpret(appId, await read, keys.get(appId.toLowerCase())));
+    }
+    return result;
+  }
+
+  /** Queues a GET; a failed batch is remembered for `finish` instead of rejecting unobserved. */
+  private read(url: string): Promise<BatchResponse | undefined> {
+    return this.ctx.pipeline.get(url).catch((error: unknown) => {
+      this.failure ??= error;
+      return undefined;
+    });
+  }
+}
