@@ -162,4 +162,59 @@ describe('reliability: a fault soak ends where a fault-free run ends', function 
       `0 failed, ${counts.tokens} stored secrets get a token, ${w.removals} removal(s), none in use`,
     );
   });
+
+  // Issue #13: at scale, waiting for propagation must overlap. 500 due connections (the full run;
+  // about 15 in `npm test`) with 5–15 s propagation and 10 % throttling, at the default
+  // maxParallel of 8: every due connection is rotated, none fails, no secret in use is removed.
+  const scaleConnections = sized(40, 1400);
+  it(`rotates every due connection of ${scaleConnections} under 10 % 429s and ${propagationMin / 1000}–${propagationMax / 1000} s propagation, maxParallel 8`, async () => {
+    const org = soakOrg(scaleConnections);
+    const e = await startFor(org, { seed: 5, latencyMs: 5 });
+    emulators.push(e);
+    const w = new CredentialWitness(e);
+    witnesses.push(w);
+    e.faults.add({ id: '429-1s', kind: 'throttle', retryAfterSeconds: 1, probability: 0.1 });
+    const draw = createPrng(43);
+    const redraw = () => {
+      e.faults.propagationDelayMs = propagationMin + Math.floor(draw() * (propagationMax - propagationMin));
+    };
+    redraw();
+    const timer = setInterval(redraw, 100);
+    let run: Awaited<ReturnType<typeof runTaskJob>>;
+    try {
+      run = await runTaskJob({
+        section: SECTION,
+        emulator: e,
+        org,
+        inputs: { ...INPUTS, maxParallel: '8', rotateWithinDays: '30' },
+        timeoutMs: 600_000,
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    const log = e.requests();
+    const throttled = log.filter((r) => r.fault === 'throttle').length;
+    e.faults.clear();
+    e.faults.propagationDelayMs = 0;
+
+    assert.ok(run.report, run.resultMessage ?? 'no report');
+    assert.deepEqual(w.violations, [], 'no secret in use was removed, at any moment');
+    assert.equal(outputsOf(run).FailedCount, '0', run.resultMessage ?? '');
+    const rotated = run.report.connections.filter((c) => c.action === 'rotated').length;
+    const due = Number(/Plan: (\d+) to rotate/.exec(run.lines.join('\n'))?.[1] ?? Number.NaN);
+    assert.equal(rotated, due, 'every due connection rotated');
+    assert.ok(due >= sized(10, 500), `${due} due`);
+    assert.ok(throttled > 0, 'throttling was injected');
+    const counts = await assertInvariants(
+      e,
+      w,
+      { connections: w.initiallyStoring, graceHours: 24 },
+      'after the scale soak',
+    );
+    survived(
+      SECTION,
+      `${due} due of ${run.report.connections.length} connections, ${rotated} rotated, maxParallel 8`,
+      `${log.length} requests: ${throttled} × 429 (10 %), propagation ${propagationMin / 1000}–${propagationMax / 1000} s; ${(run.durationMs / 1000).toFixed(0)} s; ${counts.tokens} stored secrets get a token, none in use removed`,
+    );
+  });
 });
