@@ -28,6 +28,7 @@ export {
   type MsalTokenProviderOptions,
 } from './auth/msal-token-provider';
 export { type OidcAssertionOptions, oidcAssertionSource } from './auth/oidc-assertion';
+export { PropagationSchedule, type PropagationScheduleOptions } from './auth/propagation-schedule';
 export { staticTokenProvider, type TokenProvider } from './auth/token-provider';
 // Wiring
 export {
@@ -141,7 +142,7 @@ export {
   type NameFilter,
   parseNameFilter,
 } from './inventory/name-filter';
-export type { ApplicationSource, ConnectionSource } from './inventory/ports';
+export type { ApplicationLookupSession, ApplicationSource, ConnectionSource } from './inventory/ports';
 export {
   type ProjectFilter,
   type ProjectSelection,
@@ -204,7 +205,7 @@ export {
   wholeNumber,
   yesNo,
 } from './options/rules';
-export { type ExecuteOptions, executePlan } from './rotation/executor';
+export { DEFAULT_MAX_IN_PROGRESS, type ExecuteOptions, executePlan } from './rotation/executor';
 export { formatMarker, type Marker, parseMarker } from './rotation/marker';
 // Rotation
 export { type Plan, type PlanAction, type PlanEntry, plan, type RotateReason } from './rotation/planner';
