@@ -57,8 +57,8 @@ export function renderSummary(report: RunReport): string {
     report.action === 'report'
       ? 'report only'
       : report.dryRun
-        ? 'rotate, dry run (nothing changed)'
-        : 'rotate';
+        ? `${report.action}, dry run (nothing changed)`
+        : report.action;
   const lines = [
     `## Service connection secrets: ${result === 'Succeeded' ? 'all good' : result === 'Failed' ? 'action needed' : 'attention'}`,
     '',

@@ -168,6 +168,46 @@ describe('migrate to workload identity federation (real clients against the emul
     assert.equal(await signInAsPipeline(emulator, CONNECTIONS.legacy, APPS.legacy.appId), 200);
   });
 
+  it('removes only the secrets it minted for the connection, and only after the revert window', async () => {
+    await runMigration(emulator, 'manual');
+    const inside = lastSeq(emulator);
+    await runMigration(emulator, 'manual');
+    assert.deepEqual(writes(emulator, inside), [], 'nothing removed inside the window');
+    emulator.clock.advance(7 * DAY + 60_000);
+    const after = lastSeq(emulator);
+    const { results } = await runMigration(emulator, 'manual');
+    assert.equal(results![0]!.outcome, 'cleaned');
+    assert.deepEqual(results![0]!.removedKeyIds, [KEYS.manualOurs]);
+    assert.deepEqual(
+      writes(emulator, after).map((w) => w.operation),
+      ['graph.applications.removePassword'],
+    );
+    assert.deepEqual(
+      emulator.state.application(APPS.manual.appId)!.passwordCredentials.map((p) => p.keyId),
+      [KEYS.manual],
+      'the secret it did not mint stays, named in the report for its owner',
+    );
+    assert.equal(await signInAsPipeline(emulator, CONNECTIONS.manual, APPS.manual.appId), 200);
+  });
+
+  it('reports subject_unexpected when Azure DevOps derives another subject, and changes nothing more', async () => {
+    emulator.state.store.entraSubjectPrefix = '/eid1/c/pub/t/UNEXPECTED/a/PREFIX';
+    const { results } = await runMigration(emulator, 'auto');
+    assert.equal(results![0]!.outcome, 'failed');
+    assert.equal(results![0]!.error?.code, 'migration.subject_unexpected');
+    assert.match(results![0]!.error!.message, /UNEXPECTED/);
+    const writesSeen = writes(emulator).map((w) => w.operation);
+    assert.deepEqual(
+      writesSeen,
+      ['graph.fic.create', 'devops.endpoints.update'],
+      'no write after the verify',
+    );
+    assert.ok(
+      emulator.state.application(APPS.auto.appId)!.passwordCredentials.some((p) => p.keyId === KEYS.auto),
+      'the old secret stays',
+    );
+  });
+
   it('reverts inside the window; outside it refuses locally with no request', async () => {
     await runMigration(emulator, 'manual');
     const inside = await runMigration(emulator, 'manual', { revert: true });

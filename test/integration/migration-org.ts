@@ -38,7 +38,13 @@ export const CONNECTIONS = {
   full: guid('c3000000', 5),
   locked: guid('c3000000', 6),
 };
-export const KEYS = { manual: guid('43000000', 1), auto: guid('43000000', 2), cert: guid('43000000', 3) };
+export const KEYS = {
+  manual: guid('43000000', 1),
+  auto: guid('43000000', 2),
+  cert: guid('43000000', 3),
+  /** A password this product minted for `manual` in an earlier rotation (not the one stored). */
+  manualOurs: guid('43000000', 7),
+};
 export const LEGACY_ISSUER = `https://vstoken.dev.azure.com/${ORG.id}`;
 export const ENTRA_ISSUER = `https://login.microsoftonline.com/${TENANT}/v2.0`;
 
@@ -82,7 +88,17 @@ export function migrationOrg(): OrgDescription {
         graphPermissions: ['Application.ReadWrite.OwnedBy'],
         passwordCredentials: [{ keyId: guid('13000000', 4), secretText: ROTATOR_SECRET, expiresInDays: 365 }],
       },
-      target(1, 'manual', { passwordCredentials: password(KEYS.manual) }),
+      target(1, 'manual', {
+        passwordCredentials: [
+          ...password(KEYS.manual),
+          {
+            keyId: KEYS.manualOurs,
+            displayName: `sc-rotator ${CONNECTIONS.manual} 2026-10-01T03:00:00.000Z`,
+            startDaysAgo: 53,
+            expiresInDays: 127,
+          },
+        ],
+      }),
       target(2, 'auto', { passwordCredentials: password(KEYS.auto) }),
       target(3, 'cert', { keyCredentials: [{ keyId: KEYS.cert, startDaysAgo: 10, expiresInDays: 300 }] }),
       target(4, 'legacy', {
