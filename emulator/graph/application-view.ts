@@ -76,7 +76,7 @@ export async function applicationView(
         view['displayName'] = app.displayName;
         break;
       case 'signInAudience':
-        view['signInAudience'] = 'AzureADMyOrg';
+        view['signInAudience'] = app.signInAudience;
         break;
       case 'tags':
         view['tags'] = [];

@@ -58,6 +58,7 @@ function buildApplication(app: ApplicationDescription, startedAt: Date): Applica
         }
       : null,
     owners: app.owners ?? [],
+    signInAudience: app.signInAudience ?? 'AzureADMyOrg',
     graphPermissions: new Set(app.graphPermissions ?? []),
     passwordCredentials: (app.passwordCredentials ?? []).map((p) => {
       const { start, end } = resolveDates(p, startedAt);

@@ -46,6 +46,8 @@ export interface Application {
   readonly createdDateTime: Date;
   readonly servicePrincipal: { readonly objectId: string; readonly accountEnabled: boolean } | null;
   readonly owners: readonly string[];
+  /** `AzureADMyOrg` (single tenant) or a multitenant audience such as `AzureADMultipleOrgs`. */
+  readonly signInAudience: string;
   readonly graphPermissions: ReadonlySet<GraphPermission>;
   readonly passwordCredentials: PasswordCredential[];
   readonly keyCredentials: KeyCredential[];

@@ -71,6 +71,12 @@ export interface ApplicationDescription {
   readonly servicePrincipal?: { readonly objectId: string; readonly accountEnabled?: boolean } | null;
   /** appIds of the apps whose service principals own this app. */
   readonly owners?: readonly string[];
+  /** @default 'AzureADMyOrg' (single tenant) */
+  readonly signInAudience?:
+    | 'AzureADMyOrg'
+    | 'AzureADMultipleOrgs'
+    | 'AzureADandPersonalMicrosoftAccount'
+    | 'PersonalMicrosoftAccount';
   /** Graph application permissions this app holds when it calls Graph itself. */
   readonly graphPermissions?: readonly GraphPermission[];
   readonly passwordCredentials?: readonly PasswordDescription[];

@@ -9,7 +9,7 @@ import {
   startMigrationEmulator,
   writes,
 } from './migration-harness';
-import { APPS, CONNECTIONS, ENTRA_ISSUER, KEYS, ORG, PROJECT, TENANT } from './migration-org';
+import { APPS, CONNECTIONS, ENTRA_ISSUER, KEYS, migrationOrg, ORG, PROJECT, TENANT } from './migration-org';
 
 const DAY = 86_400_000;
 const subjectOf = (connectionId: string) =>
@@ -106,6 +106,19 @@ describe('migrate to workload identity federation (real clients against the emul
     assert.equal(results![0]!.skip?.code, 'fic_limit');
     assert.deepEqual(writes(emulator), []);
     assert.equal(fics(APPS.full.appId).length, 20);
+  });
+
+  it('leaves a multitenant app on its secret: the Entra issuer does not support it (AADSTS70052)', async () => {
+    const org = migrationOrg();
+    const apps = org.applications!.map((a) =>
+      a.appId === APPS.manual.appId ? { ...a, signInAudience: 'AzureADMultipleOrgs' as const } : a,
+    );
+    await emulator.close();
+    emulator = await startMigrationEmulator({ org: { ...org, applications: apps } });
+    const { results } = await runMigration(emulator, 'manual');
+    assert.equal(results![0]!.skip?.code, 'multitenant');
+    assert.equal(results![0]!.skip?.actionRequired, false);
+    assert.deepEqual(writes(emulator), []);
   });
 
   it('leaves a connection the identity does not administer alone: named role, nothing written', async () => {
