@@ -14,6 +14,7 @@ import { DevOpsClient } from './devops/devops-client';
 import type { DevOpsAuthentication } from './devops/devops-session';
 import { GraphClient } from './graph/graph-client';
 import { createServiceLimiters, DEFAULT_MAX_PARALLEL, type ServiceLimiters } from './http/limiter';
+import { Network, type NetworkOptions } from './http/network';
 import { WritePacer } from './http/write-pacer';
 import { type Logger, silentLogger } from './logger';
 
@@ -60,6 +61,11 @@ export interface ClientOptions {
   clock?: Clock;
   /** @default silentLogger */
   logger?: Logger;
+  /**
+   * Proxy (with bypass list) and CA certificates, applied to Azure DevOps, Entra ID and Graph alike.
+   * @default direct, Node's roots
+   */
+  network?: NetworkOptions | undefined;
 }
 
 /** Everything discovery and rotation need, ready to use. */
@@ -71,6 +77,8 @@ export interface AzureClients {
   /** Tokens of the rotator identity (Graph, Azure DevOps). */
   rotatorTokens: TokenProvider;
   limiters: ServiceLimiters;
+  /** The proxy and CA configuration in use; undefined when requests go direct with Node's roots. */
+  network: Network | undefined;
 }
 
 /** Builds the clients. Sends no request: the first token or call happens on first use. */
@@ -78,6 +86,9 @@ export function createClients(options: ClientOptions): AzureClients {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const limiters = createServiceLimiters(options.maxParallel ?? DEFAULT_MAX_PARALLEL);
+  const network =
+    options.network?.proxy || options.network?.caFile ? new Network(options.network) : undefined;
+  const viaNetwork = network ? { fetch: network.fetch } : {};
   const cloud = resolveCloud(options.rotator.environment, {
     graphUrl: options.graphUrl,
     authorityHost: options.authorityHost,
@@ -94,6 +105,7 @@ export function createClients(options: ClientOptions): AzureClients {
             clock,
             logger,
             limiter: limiters.devops,
+            ...viaNetwork,
           }),
         }
       : options.rotator.credential.kind === 'secret'
@@ -108,6 +120,7 @@ export function createClients(options: ClientOptions): AzureClients {
     clock,
     logger,
     limiter: limiters.entra,
+    ...viaNetwork,
   });
 
   const authentication: DevOpsAuthentication =
@@ -127,6 +140,7 @@ export function createClients(options: ClientOptions): AzureClients {
     clock,
     logger,
     limiter: limiters.devops,
+    network,
   });
   const graph = new GraphClient({
     graphUrl: cloud.graphUrl,
@@ -136,6 +150,7 @@ export function createClients(options: ClientOptions): AzureClients {
     logger,
     limiter: limiters.graph,
     pacer: new WritePacer({ clock }),
+    ...viaNetwork,
   });
   const prover = new MsalCredentialProver({
     authorityHost: cloud.authorityHost,
@@ -143,6 +158,7 @@ export function createClients(options: ClientOptions): AzureClients {
     clock,
     logger,
     limiter: limiters.entra,
+    ...viaNetwork,
   });
-  return { cloud, devops, graph, prover, rotatorTokens, limiters };
+  return { cloud, devops, graph, prover, rotatorTokens, limiters, network };
 }

@@ -106,6 +106,8 @@ export {
   type Limiter,
   type ServiceLimiters,
 } from './http/limiter';
+export { Network, type NetworkOptions, type NodeApiNetworkOptions, type ProxyOptions } from './http/network';
+export { type ProxyFailure, ProxyFailureError } from './http/proxy-failure';
 export { retryAfterMs } from './http/retry-after';
 export {
   type AttemptOutcome,

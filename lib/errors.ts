@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'http.network'
   | 'http.malformed_response'
   | 'http.timeout'
+  | 'http.proxy_failed'
   | 'rotation.race_lost'
   | 'rotation.proof_failed'
   | 'rotation.aborted'

@@ -43,6 +43,8 @@ export {
 export type { ProjectInfo } from './devops/types';
 export { type ErrorCode, HttpError, hasCode, RotatorError, redact } from './errors';
 export { DEFAULT_MAX_PARALLEL } from './http/limiter';
+export type { NetworkOptions, ProxyOptions } from './http/network';
+export type { ProxyFailure } from './http/proxy-failure';
 export type { DiscoveryProgress } from './inventory/discover';
 export { DEFAULT_THRESHOLDS, MAX_THRESHOLD_DAYS, type ThresholdInput } from './inventory/expiry';
 export type {

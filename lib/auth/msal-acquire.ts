@@ -7,6 +7,7 @@
  * and the propagation retries of a new secret. Caching is ours ({@link ./msal-token-provider}).
  */
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { httpErrorFor } from '../http/http-errors';
 import type { AttemptResult } from '../http/retry-loop';
 import { isMicrosoftAuthorityHost } from './clouds';
 import { mapMsalError } from './msal-errors';
@@ -85,6 +86,17 @@ export async function acquireTokenOnce(params: AcquireParams): Promise<AttemptRe
       retryAfterMs: last?.retryAfterMs,
     });
     if (!last || last.outcome.kind === 'ok') throw mapped;
+    if (last.outcome.kind === 'network' && last.outcome.proxy) {
+      // msal says only `network_error`; the proxy failure says which proxy and host, and what to check.
+      const proxied = httpErrorFor({
+        service: 'entra',
+        operation: 'entra.token',
+        outcome: last.outcome,
+        nowMs: params.nowMs(),
+        subject: `app ${params.clientId} in tenant ${params.tenantId}`,
+      });
+      return { ok: false, outcome: last.outcome, error: proxied };
+    }
     return { ok: false, outcome: last.outcome, error: mapped };
   }
 }

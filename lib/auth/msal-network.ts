@@ -11,7 +11,7 @@
  */
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { requestIdFrom } from '../http/http-errors';
-import { classifyNetworkError, RequestTimeoutError } from '../http/network-error';
+import { networkOutcome, RequestTimeoutError } from '../http/network-error';
 import { retryAfterMs } from '../http/retry-after';
 import type { AttemptOutcome } from '../http/retry-policy';
 
@@ -65,7 +65,7 @@ export class RecordingNetworkModule implements INetworkModule {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       this.last = {
         url: safeUrl,
-        outcome: { kind: 'network', error: classifyNetworkError(reason) ?? 'other' },
+        outcome: networkOutcome(reason) ?? { kind: 'network', error: 'other' },
       };
       throw new Error('token endpoint unreachable', { cause: reason });
     } finally {

@@ -11,6 +11,7 @@ import {
 import type { Clock } from '../clock';
 import { type ErrorCode, RotatorError } from '../errors';
 import { type Limiter, unlimited } from '../http/limiter';
+import type { Network } from '../http/network';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../http/retry-policy';
 import { withRetries } from '../http/with-retries';
 import type { ConnectionSource } from '../inventory/ports';
@@ -45,6 +46,11 @@ export interface DevOpsClientOptions {
    * @default 100
    */
   projectPageSize?: number;
+  /**
+   * Proxy and CA certificates (see {@link Network}).
+   * @default direct, Node's roots
+   */
+  network?: Network | undefined;
 }
 
 /** What to tell the user when an update is refused (spec §5.1 step 4). */
@@ -69,6 +75,7 @@ export class DevOpsClient implements ConnectionSource, ConnectionStore {
       options.organizationUrl,
       options.authentication,
       options.timeoutMs ?? 30_000,
+      options.network?.nodeApiOptions(),
     );
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
     this.limiter = options.limiter ?? unlimited;
@@ -249,7 +256,14 @@ export class DevOpsClient implements ConnectionSource, ConnectionStore {
       fixFor?: (code: ErrorCode) => string | undefined;
     } = {},
   ): Promise<T> {
-    return withRetries(fn, {
+    const network = this.options.network;
+    const guarded = network
+      ? () =>
+          fn().catch((error: unknown) => {
+            throw network.proxyFailure(error, this.options.organizationUrl) ?? error;
+          })
+      : fn;
+    return withRetries(guarded, {
       operation,
       idempotent,
       retry: this.retry,

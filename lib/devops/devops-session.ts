@@ -11,6 +11,7 @@ import { getBearerHandler, getPersonalAccessTokenHandler, WebApi } from 'azure-d
 import type { ICoreApi } from 'azure-devops-node-api/CoreApi';
 import type { IServiceEndpointApi } from 'azure-devops-node-api/ServiceEndpointApi';
 import type { TokenProvider } from '../auth/token-provider';
+import type { NodeApiNetworkOptions } from '../http/network';
 
 /**
  * How to call Azure DevOps: a personal access token, or a bearer token from a provider (the
@@ -37,6 +38,8 @@ export class DevOpsSession {
     private readonly authentication: DevOpsAuthentication,
     /** Time allowed per request (node-api's socket timeout). */
     private readonly timeoutMs: number,
+    /** Proxy and CA options for node-api (`Network.nodeApiOptions()`). */
+    private readonly networkOptions: NodeApiNetworkOptions = {},
   ) {}
 
   async coreApi(signal?: AbortSignal): Promise<ICoreApi> {
@@ -76,6 +79,8 @@ export class DevOpsSession {
           // every request: hundreds of extra round trips in a large discovery (bench/, issue #8).
           // Idle keep-alive sockets are unref'd by Node and do not hold the process open.
           keepAlive: true,
+          // A fresh object per WebApi: node-api writes task-lib's proxy into it when none is given.
+          ...structuredClone(this.networkOptions),
         }),
       };
     }

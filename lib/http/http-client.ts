@@ -10,7 +10,7 @@ import { type ErrorCode, type HttpError, RotatorError, type ServiceName } from '
 import { type Logger, silentLogger } from '../logger';
 import { httpErrorFor, safeCode } from './http-errors';
 import { type Limiter, unlimited } from './limiter';
-import { classifyNetworkError, RequestTimeoutError } from './network-error';
+import { networkOutcome, RequestTimeoutError } from './network-error';
 import { type AttemptResult, retryLoop } from './retry-loop';
 import { type AttemptOutcome, DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy';
 
@@ -160,9 +160,9 @@ export class JsonHttpClient {
         throw new RotatorError('rotation.aborted', `${request.operation} was cancelled`, { cause: error });
       }
       const reason = controller.signal.aborted ? controller.signal.reason : error;
-      const kind = classifyNetworkError(reason);
-      if (kind === undefined) throw error;
-      return this.failure(request, { kind: 'network', error: kind }, undefined);
+      const outcome = networkOutcome(reason);
+      if (outcome === undefined) throw error;
+      return this.failure(request, outcome, undefined);
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);

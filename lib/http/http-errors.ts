@@ -4,6 +4,7 @@
  * `RequestError` and Azure `RestError` redact the same way).
  */
 import { type ErrorCode, HttpError, type RotatorErrorOptions, type ServiceName } from '../errors';
+import type { ProxyFailure } from './proxy-failure';
 import { type HeaderBag, headerValue, retryAfterMs } from './retry-after';
 import { type AttemptOutcome, CONCURRENCY_VIOLATION } from './retry-policy';
 
@@ -80,6 +81,11 @@ export function httpErrorFor(context: FailureContext): HttpError {
   let what: string;
   switch (outcome.kind) {
     case 'network':
+      if (outcome.proxy) {
+        code = 'http.proxy_failed';
+        what = `${outcome.proxy.reason} (proxy ${outcome.proxy.proxy}, host ${outcome.proxy.host})`;
+        break;
+      }
       code = outcome.error === 'timeout' ? 'http.timeout' : 'http.network';
       what = outcome.error === 'timeout' ? 'no answer in time' : `network error (${outcome.error})`;
       break;
@@ -97,7 +103,8 @@ export function httpErrorFor(context: FailureContext): HttpError {
     (context.subject ? ` (${context.subject})` : '') +
     (requestId ? `; request id ${requestId}` : '');
   const finalCode = context.code ?? code;
-  const fix = context.fixFor?.(finalCode);
+  const fix =
+    outcome.kind === 'network' && outcome.proxy ? proxyFix(outcome.proxy) : context.fixFor?.(finalCode);
   const options: RotatorErrorOptions = {
     ...(fix === undefined ? {} : { fix }),
     ...(context.cause === undefined ? {} : { cause: context.cause }),
@@ -114,5 +121,13 @@ export function httpErrorFor(context: FailureContext): HttpError {
       ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
     },
     options,
+  );
+}
+
+/** What to check when the proxy failed. */
+export function proxyFix(failure: ProxyFailure): string {
+  return (
+    `Check ${failure.settings}: is ${failure.proxy} the proxy of this network and does it accept these ` +
+    `credentials, or should ${failure.host} be on the bypass list?`
   );
 }

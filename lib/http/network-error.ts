@@ -4,7 +4,8 @@
  * typed-rest-client under azure-devops-node-api (Node socket errors with a `code`, and
  * `Error('Request timeout: <path>')` when its socket timeout fires, see its `HttpClient.js`).
  */
-import type { NetworkErrorKind } from './retry-policy';
+import { proxyFailureOf } from './proxy-failure';
+import type { AttemptOutcome, NetworkErrorKind } from './retry-policy';
 
 const BY_CODE: Readonly<Record<string, NetworkErrorKind>> = {
   ENOTFOUND: 'dns',
@@ -39,6 +40,7 @@ export class RequestTimeoutError extends Error {
 export function classifyNetworkError(error: unknown): NetworkErrorKind | undefined {
   if (error instanceof RequestTimeoutError) return 'timeout';
   if (!(error instanceof Error)) return undefined;
+  if (proxyFailureOf(error)) return 'proxy';
   if (error.name === 'TimeoutError') return 'timeout';
   // `fetch` wraps the socket error; the cause chain may be several levels deep.
   let current: unknown = error;
@@ -51,4 +53,12 @@ export function classifyNetworkError(error: unknown): NetworkErrorKind | undefin
   }
   if (error instanceof TypeError && error.message === 'fetch failed') return 'other';
   return undefined;
+}
+
+/** The network outcome for `error` (with the proxy failure, if any), or undefined as above. */
+export function networkOutcome(error: unknown): Extract<AttemptOutcome, { kind: 'network' }> | undefined {
+  const kind = classifyNetworkError(error);
+  if (kind === undefined) return undefined;
+  const proxy = proxyFailureOf(error);
+  return { kind: 'network', error: kind, ...(proxy === undefined ? {} : { proxy }) };
 }

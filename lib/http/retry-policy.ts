@@ -14,6 +14,8 @@
  *   have happened, and the caller must reconcile instead.
  * - Attempts and total time are bounded.
  */
+
+import type { ProxyFailure } from './proxy-failure';
 import { type HeaderBag, retryAfterMs } from './retry-after';
 
 /**
@@ -24,10 +26,18 @@ import { type HeaderBag, retryAfterMs } from './retry-after';
  * - `reset`: the connection dropped; `timeout`: no (complete) answer in time; `other`: anything
  *   else. In these the service may have received and performed the request.
  */
-export type NetworkErrorKind = 'dns' | 'refused' | 'connect_timeout' | 'reset' | 'timeout' | 'other';
+/** `proxy`: the proxy refused, could not be reached or would not tunnel (see `proxy-failure.ts`). */
+export type NetworkErrorKind =
+  | 'dns'
+  | 'refused'
+  | 'connect_timeout'
+  | 'reset'
+  | 'timeout'
+  | 'proxy'
+  | 'other';
 
 /** Network failures in which the request provably never reached the service. */
-const NOT_SENT: ReadonlySet<NetworkErrorKind> = new Set(['dns', 'refused', 'connect_timeout']);
+const NOT_SENT: ReadonlySet<NetworkErrorKind> = new Set(['dns', 'refused', 'connect_timeout', 'proxy']);
 
 /** Graph's "concurrent requests" refusal (spec §5.4). Seen with 400, 409 and 503: match the code. */
 export const CONCURRENCY_VIOLATION = 'Directory_ConcurrencyViolation';
@@ -36,8 +46,8 @@ export const CONCURRENCY_VIOLATION = 'Directory_ConcurrencyViolation';
 export type AttemptOutcome =
   /** The service answered with a failure status. `serviceCode` is its error code, if any. */
   | { kind: 'status'; status: number; headers?: HeaderBag; serviceCode?: string }
-  /** No answer arrived. */
-  | { kind: 'network'; error: NetworkErrorKind }
+  /** No answer arrived. `proxy` says which proxy failed for which host (kind `proxy`). */
+  | { kind: 'network'; error: NetworkErrorKind; proxy?: ProxyFailure }
   /** An answer arrived but could not be read (HTML from a gateway, truncated JSON). */
   | { kind: 'malformed'; status: number };
 
@@ -162,6 +172,8 @@ export function backoff(attempt: number, options: Readonly<RetryOptions>): numbe
 }
 
 function classify(outcome: AttemptOutcome, refused: boolean): 'throttled' | 'transient' | 'not_retryable' {
+  // A wrong proxy setting does not heal by waiting: fail fast, naming the proxy.
+  if (outcome.kind === 'network' && outcome.error === 'proxy') return 'not_retryable';
   if (outcome.kind === 'network' || outcome.kind === 'malformed') return 'transient';
   if (outcome.status === 429) return 'throttled';
   if (outcome.serviceCode === CONCURRENCY_VIOLATION) return 'throttled';

@@ -13,7 +13,7 @@ import { type ErrorCode, RotatorError } from '../errors';
 import type { Logger } from '../logger';
 import { httpErrorFor } from './http-errors';
 import type { Limiter } from './limiter';
-import { classifyNetworkError } from './network-error';
+import { networkOutcome } from './network-error';
 import type { HeaderBag } from './retry-after';
 import { type AttemptResult, retryLoop } from './retry-loop';
 import type { AttemptOutcome, RetryOptions } from './retry-policy';
@@ -103,8 +103,7 @@ export function outcomeOf(error: unknown): AttemptOutcome | undefined {
       ...(serviceCode === undefined ? {} : { serviceCode }),
     };
   }
-  const kind = classifyNetworkError(error);
-  return kind === undefined ? undefined : { kind: 'network', error: kind };
+  return networkOutcome(error);
 }
 
 /** Azure DevOps error bodies name the exception in `typeKey` (azure-apis.md §1.10). */

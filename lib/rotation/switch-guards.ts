@@ -47,6 +47,8 @@ export function assertStillAsPlanned(
  */
 export function mayHaveLanded(error: unknown): boolean {
   if (error instanceof HttpError) {
+    // The proxy failed before the tunnel stood: not one byte of the request was sent.
+    if (error.code === 'http.proxy_failed') return false;
     return (
       error.status === 0 ||
       error.status === 408 ||
