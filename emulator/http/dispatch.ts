@@ -53,6 +53,7 @@ export async function dispatch(
             service: service.name,
             method: request.method,
             path: redactedPath(request.path, request.query),
+            ...(request.peer === undefined ? {} : { peer: request.peer }),
           },
           batchSeq === undefined,
         );

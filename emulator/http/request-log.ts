@@ -26,6 +26,11 @@ export interface LoggedRequest {
    * requests only; the benchmark reads the peak per service from it).
    */
   readonly inFlight?: number;
+  /**
+   * `address:port` the request came from: the client, or the proxy it came through. Absent for
+   * requests inside a `$batch` (they arrive in their batch's request).
+   */
+  readonly peer?: string;
 }
 
 /** A log entry being written. */
@@ -84,7 +89,10 @@ export class RequestLog {
    * Reserves a sequence number at arrival; `finish` completes the entry. `topLevel`: an HTTP
    * request of its own (not an item of a `$batch`), counted in {@link LoggedRequest.inFlight}.
    */
-  begin(start: Pick<LoggedRequest, 'time' | 'service' | 'method' | 'path'>, topLevel = false): LogSlot {
+  begin(
+    start: Pick<LoggedRequest, 'time' | 'service' | 'method' | 'path' | 'peer'>,
+    topLevel = false,
+  ): LogSlot {
     const entry: LoggedRequest = {
       seq: this.nextSeq++,
       operation: '',

@@ -47,6 +47,7 @@ function toIncoming(req: IncomingMessage, body: Buffer): IncomingRequest | null 
     query: url.searchParams,
     headers,
     body,
+    peer: `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`,
   };
 }
 

@@ -8,6 +8,8 @@ export interface IncomingRequest {
   readonly query: URLSearchParams;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
+  /** `address:port` of the TCP peer (a proxy's address when the client came through one). */
+  readonly peer?: string;
 }
 
 /** What a route answers. `json` is serialized; `text` is sent as is. */
