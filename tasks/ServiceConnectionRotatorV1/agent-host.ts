@@ -6,8 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as internal from 'azure-pipelines-task-lib/internal';
-import * as tl from 'azure-pipelines-task-lib/task';
+import type * as TaskLibInternal from 'azure-pipelines-task-lib/internal';
+import type * as TaskLib from 'azure-pipelines-task-lib/task';
+import { RotatorError } from '../../lib';
+import type { AgentNetworkSettings } from './agent-network';
 import type { InputReader } from './inputs';
 import { safeHost } from './safe-host';
 
@@ -26,13 +28,23 @@ export interface TaskHost extends InputReader {
   log(line: string): void;
   /** `##[group]` / `##[endgroup]` around a block of lines. */
   group(title: string, lines: readonly string[]): void;
+  /** The agent's proxy and CA settings (absent in hosts that have none). */
+  agentNetwork?(): AgentNetworkSettings;
 }
 
-const RESULTS: Record<TaskOutcome, tl.TaskResult> = {
-  Succeeded: tl.TaskResult.Succeeded,
-  SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
-  Failed: tl.TaskResult.Failed,
-};
+/**
+ * Takes the proxy password out of the environment before task-lib loads: task-lib reads
+ * `Agent.ProxyPassword` when it is first required (`_exposeProxySettings`) and its `getVariable`
+ * debug-prints `name=value`, so the password would reach the log before it could be registered
+ * as a secret. The agent passes it as a secret variable (`SECRET_AGENT_PROXYPASSWORD`); older
+ * setups as a plain one.
+ */
+function withholdProxyPassword(env: NodeJS.ProcessEnv): string | undefined {
+  const password = env.SECRET_AGENT_PROXYPASSWORD || env.AGENT_PROXYPASSWORD || undefined;
+  delete env.SECRET_AGENT_PROXYPASSWORD;
+  delete env.AGENT_PROXYPASSWORD;
+  return password;
+}
 
 /** The real agent, through task-lib, behind the one output sink that neutralises service text. */
 export function agentHost(): TaskHost {
@@ -40,6 +52,15 @@ export function agentHost(): TaskHost {
 }
 
 function rawAgentHost(): TaskHost {
+  const proxyPassword = withholdProxyPassword(process.env);
+  // Required here, not imported, so that the password above is gone before task-lib loads.
+  const tl = require('azure-pipelines-task-lib/task') as typeof TaskLib;
+  const internal = require('azure-pipelines-task-lib/internal') as typeof TaskLibInternal;
+  const RESULTS: Record<TaskOutcome, TaskLib.TaskResult> = {
+    Succeeded: tl.TaskResult.Succeeded,
+    SucceededWithIssues: tl.TaskResult.SucceededWithIssues,
+    Failed: tl.TaskResult.Failed,
+  };
   return {
     getInput: (name, required) => tl.getInput(name, required),
     // tl.getInput debug-prints `name=value`, which would put a PAT in the log before it could be
@@ -66,6 +87,27 @@ function rawAgentHost(): TaskHost {
       console.log(`##[group]${title}`);
       for (const line of lines) console.log(line);
       console.log('##[endgroup]');
+    },
+    agentNetwork: () => {
+      let proxy: ReturnType<typeof tl.getHttpProxyConfiguration>;
+      try {
+        proxy = tl.getHttpProxyConfiguration();
+      } catch (error) {
+        // task-lib JSON.parses Agent.ProxyBypassList and lets the SyntaxError through.
+        throw new RotatorError('config.invalid_input', 'Agent.ProxyBypassList is not valid JSON', {
+          cause: error,
+          fix: 'Configure the agent with a bypass list of regular expressions (.proxybypass, one per line).',
+        });
+      }
+      const cert = tl.getHttpCertConfiguration();
+      return {
+        proxyUrl: proxy?.proxyUrl,
+        proxyUsername: proxy?.proxyUsername,
+        proxyPassword: proxy ? proxyPassword : undefined,
+        proxyBypassHosts: proxy?.proxyBypassHosts,
+        caFile: cert?.caFile,
+        clientCertificate: cert?.certFile,
+      };
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type InputProblem,
   InvalidInputError,
   type Logger,
+  type NetworkOptions,
   oneOf,
   type Rotator,
   RotatorError,
@@ -137,7 +138,7 @@ function checked<T>(result: Checked<T>): T {
 export function readTaskConfig(
   reader: InputReader,
   register: (secret: string) => void = () => {},
-  bind: { clock?: Clock; logger?: Logger } = {},
+  bind: { clock?: Clock; logger?: Logger; network?: NetworkOptions | undefined } = {},
 ): ReadResult {
   const { config, secrets } = readTaskInputs(reader, register);
   try {

@@ -20,6 +20,7 @@ import {
 } from '../../lib';
 import pkg from '../../package.json';
 import type { TaskHost } from './agent-host';
+import { agentNetworkOptions } from './agent-network';
 import { readTaskConfig, type TaskConfig } from './inputs';
 import { outputValues } from './outputs';
 
@@ -52,7 +53,8 @@ export async function run(deps: RunDeps): Promise<void> {
     secrets.push(secret);
   };
   try {
-    const { config } = readTaskConfig(host, register, { clock, logger: libraryLogger(host) });
+    const network = host.agentNetwork ? agentNetworkOptions(host.agentNetwork(), register) : undefined;
+    const { config } = readTaskConfig(host, register, { clock, logger: libraryLogger(host), network });
     const report = await execute(config, host, clock, register, deps.signal);
     publish(report, config, host, clock);
   } catch (error) {
@@ -86,6 +88,8 @@ async function execute(
   const withSignal = signal ? { signal } : {};
   const { rotator } = config;
   const { settings } = rotator;
+  // The proxy without its credentials; the password was registered as a secret before connect.
+  if (rotator.clients.network) host.log(`Network: ${rotator.clients.network.describe()}`);
   if (config.action === 'migrate' || config.action === 'revertMigration')
     return migrate(config, host, clock, startedAt);
   const rotating = config.action === 'rotate';

@@ -34,5 +34,6 @@ export function safeHost(host: TaskHost): TaskHost {
         logSafe(title),
         lines.map((line) => logSafe(line)),
       ),
+    ...(host.agentNetwork ? { agentNetwork: host.agentNetwork } : {}),
   };
 }
