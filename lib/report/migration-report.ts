@@ -154,7 +154,7 @@ function done(
         scheme: 'ServicePrincipal',
         action: 'reverted',
         detail: 'Reverted to ServicePrincipal with its previous secret; TestConnection passed.',
-        next: '',
+        next: "Its secret expires again: run action 'report' or 'rotate' to see and renew it.",
       };
     case 'failed':
       return {

@@ -91,7 +91,7 @@ async function execute(
   // The proxy without its credentials; the password was registered as a secret before connect.
   if (rotator.clients.network) host.log(`Network: ${rotator.clients.network.describe()}`);
   if (config.action === 'migrate' || config.action === 'revertMigration')
-    return migrate(config, host, clock, startedAt);
+    return migrate(config, host, clock, startedAt, signal);
   const rotating = config.action === 'rotate';
   const action = rotating ? 'rotate' : 'report';
   const report = (
@@ -174,7 +174,9 @@ async function migrate(
   host: TaskHost,
   clock: Clock,
   startedAt: number,
+  signal: AbortSignal | undefined,
 ): Promise<RunReport> {
+  const withSignal = signal ? { signal } : {};
   const { rotator } = config;
   const { settings } = rotator;
   const revert = config.action === 'revertMigration';
@@ -182,7 +184,7 @@ async function migrate(
     `Service Connection Rotator ${pkg.version}: ${config.action}${config.dryRun ? ' (dry run)' : ''} in ${settings.organizationUrl}, projects: ${settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
-  const inventory = await rotator.discover();
+  const inventory = await rotator.discover(withSignal);
   host.log(
     `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
   );
@@ -216,7 +218,10 @@ async function migrate(
   }
   const steps = new Map<string, string[]>();
   let finished = 0;
+  // Cancelled (SIGINT/SIGTERM): connections not started yet are reported as stopped, those in
+  // flight stop at their next step boundary; the next run goes on from what was done.
   const results = await rotator.migrate(plan, {
+    ...withSignal,
     onStep: (e) =>
       steps.set(e.connectionId, [...(steps.get(e.connectionId) ?? []), `✔ ${e.step}: ${e.message}`]),
     onResult: () => {
