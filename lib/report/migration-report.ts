@@ -80,7 +80,10 @@ function planned(row: ConnectionRow, entry: MigrationEntry): ConnectionRow {
       detail: entry.skip?.message ?? 'Skipped.',
       next: entry.skip?.actionRequired ? (entry.skip?.fix ?? '') : '',
       needsAction: entry.skip?.actionRequired ?? false,
-      failed: entry.skip?.code === 'not_evaluated' && entry.skip.actionRequired,
+      // Like a refused update in rotation: a permission (or an unreadable app) counts as failed.
+      failed:
+        (entry.skip?.code === 'not_evaluated' || entry.skip?.code === 'not_administrator') &&
+        entry.skip.actionRequired,
       code: entry.skip?.code ?? null,
     };
   }
