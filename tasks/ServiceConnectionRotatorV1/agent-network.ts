@@ -24,6 +24,10 @@ export interface AgentNetworkSettings {
 export const AGENT_NETWORK_SETTINGS =
   "the agent's proxy settings (Agent.ProxyUrl, its credentials, and the bypass list Agent.ProxyBypassList)";
 
+/** Said once when the agent has a client certificate: Azure DevOps Services never asks for one. */
+export const CLIENT_CERTIFICATE_UNUSED =
+  'The agent has a client certificate (Agent.ClientCert); this task does not send it. Requests that need one will fail.';
+
 /**
  * The library's network options for the agent's settings; undefined when the agent has neither a
  * proxy nor a CA file. Registers the proxy password (and a password inside the URL) as secrets

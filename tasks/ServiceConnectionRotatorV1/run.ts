@@ -20,7 +20,7 @@ import {
 } from '../../lib';
 import pkg from '../../package.json';
 import type { TaskHost } from './agent-host';
-import { agentNetworkOptions } from './agent-network';
+import { agentNetworkOptions, CLIENT_CERTIFICATE_UNUSED } from './agent-network';
 import { readTaskConfig, type TaskConfig } from './inputs';
 import { outputValues } from './outputs';
 
@@ -53,7 +53,9 @@ export async function run(deps: RunDeps): Promise<void> {
     secrets.push(secret);
   };
   try {
-    const network = host.agentNetwork ? agentNetworkOptions(host.agentNetwork(), register) : undefined;
+    const agentNetwork = host.agentNetwork?.();
+    const network = agentNetwork ? agentNetworkOptions(agentNetwork, register) : undefined;
+    if (agentNetwork?.clientCertificate) host.warning(CLIENT_CERTIFICATE_UNUSED);
     const { config } = readTaskConfig(host, register, { clock, logger: libraryLogger(host), network });
     const report = await execute(config, host, clock, register, deps.signal);
     publish(report, config, host, clock);

@@ -18,6 +18,8 @@ export interface ConnectProxyOptions {
   /** When set (with `password`), CONNECTs without these Basic credentials get 407. */
   username?: string;
   password?: string;
+  /** Target `host:port`s the proxy refuses to tunnel to (answered 407, counted as refused). */
+  deny?: readonly string[];
 }
 
 export interface ConnectProxy {
@@ -47,7 +49,8 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
     socket.once('close', () => sockets.delete(socket));
   });
   server.authenticate = (req) => {
-    const ok = expected === undefined || req.headers['proxy-authorization'] === expected;
+    const denied = req.url !== undefined && (options.deny ?? []).includes(req.url);
+    const ok = !denied && (expected === undefined || req.headers['proxy-authorization'] === expected);
     const counts = ok ? tunnels : refused;
     if (req.method === 'CONNECT' && req.url) counts[req.url] = (counts[req.url] ?? 0) + 1;
     return ok;

@@ -179,6 +179,29 @@ describe('the bundled task behind the agent proxy', function () {
     assertNoSecretPrinted(run, [wrong, PROXY_PASSWORD]);
   });
 
+  it('fails only the work that needed a host the proxy refuses', async () => {
+    const org = demoOrg();
+    emulator = await startFor(org);
+    const graphHost = hostOf(emulator.urls.graph);
+    proxy = await startConnectProxy({ deny: [graphHost] });
+    const run = await runTask(
+      await agentJob(emulator, org, { action: 'report', projects: '*' }, { proxyUrl: proxy.url }),
+    );
+
+    // Azure DevOps and Entra ID still answered: every connection is listed and reported; the nine
+    // whose application needed a Graph lookup failed with the proxy named, the other two did not.
+    assert.equal(run.variables.ConnectionCount?.value, '11');
+    assert.equal(run.variables.FailedCount?.value, '9');
+    const log = emulator.requests();
+    assert.equal(log.filter((r) => r.service === 'graph').length, 0);
+    assert.equal(log.filter((r) => r.operation === 'devops.endpoints.list').length, 3);
+    assert.deepEqual(proxy.refused(), { [graphHost]: 1 }, 'one Graph batch refused, not retried');
+    assert.ok(
+      (run.resultMessage ?? '').includes(`(proxy ${proxy.url}, host ${graphHost})`),
+      run.resultMessage ?? '',
+    );
+  });
+
   it('fails fast when nothing listens at Agent.ProxyUrl, and writes nothing', async () => {
     const org = demoOrg();
     emulator = await startFor(org);
