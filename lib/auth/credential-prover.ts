@@ -56,6 +56,12 @@ export class MsalCredentialProver implements CredentialProver {
   private readonly options: CredentialProverOptions;
   private readonly retry: Readonly<RetryOptions>;
   private readonly propagation: PropagationSchedule;
+  /**
+   * OpenID metadata per tenant, from the first attempt: each later attempt (one a second while a
+   * secret propagates) then sends one request, not two. A fresh msal client per attempt is still
+   * needed (msal-acquire.ts), so msal cannot keep it itself.
+   */
+  private readonly metadata = new Map<string, string>();
 
   constructor(options: CredentialProverOptions) {
     this.options = options;
@@ -82,6 +88,8 @@ export class MsalCredentialProver implements CredentialProver {
           nowMs: () => clock.now(),
           fetch: this.options.fetch,
           signal,
+          authorityMetadata: this.metadata.get(tenantId.toLowerCase()),
+          onMetadata: (json) => this.metadata.set(tenantId.toLowerCase(), json),
         }),
       );
       if (result.ok) {

@@ -27,6 +27,8 @@ export interface LastExchange {
 /** An msal network module over `fetch` that remembers the last exchange. */
 export class RecordingNetworkModule implements INetworkModule {
   last: LastExchange | undefined;
+  /** The OpenID metadata document msal fetched through this module (JSON text), if it did. */
+  metadata: string | undefined;
 
   constructor(
     private readonly timeoutMs: number,
@@ -87,6 +89,9 @@ export class RecordingNetworkModule implements INetworkModule {
       this.last = { url: safeUrl, outcome: { kind: 'malformed', status: response.status }, requestId };
       // An OAuth-shaped error makes msal throw a ServerError carrying the status.
       return { status: response.status, headers, body: { error: 'malformed_response' } as T };
+    }
+    if (method === 'GET' && response.ok && safeUrl.endsWith('/.well-known/openid-configuration')) {
+      this.metadata = text;
     }
     this.last = {
       url: safeUrl,

@@ -149,8 +149,9 @@ describe('MsalCredentialProver', () => {
     assert.equal(authority.tokenCalls.length, 4);
     // Polls about once a second (jitter 80–100 %, here the middle: 0.9 s), never backing off.
     assert.deepEqual(clock.sleeps, [900, 900, 900]);
-    // A fresh client per attempt: metadata fetched each time.
-    assert.equal(authority.metadataCalls, 4);
+    // A fresh client per attempt, but the OpenID metadata is fetched once and handed to the next
+    // clients: one request per attempt after the first.
+    assert.equal(authority.metadataCalls, 1);
     assert.ok(authority.tokenCalls.every((call) => call.form.get('client_secret') === SECRET));
   });
 
