@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import type { RunReport } from '../../../lib';
+import { OUTPUT_VARIABLES } from '../../../tasks/ServiceConnectionRotatorV1/output-names';
+import { outputValues } from '../../../tasks/ServiceConnectionRotatorV1/outputs';
+import { days, iso, NOW } from '../inventory/builders';
+import { row } from '../report/report-builders';
+
+function reportOf(rows: RunReport['connections']): RunReport {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'ServiceConnectionRotator', version: '9.9.9' },
+    organizationUrl: 'https://dev.azure.com/fabrikam',
+    action: 'rotate',
+    dryRun: false,
+    startedAt: iso(NOW),
+    finishedAt: iso(NOW),
+    thresholds: { warningDays: 30, failureDays: 7 },
+    policy: {
+      rotateWithinDays: 30,
+      secretLifetimeDays: 180,
+      revokeAfterHours: 24,
+      automaticConnections: 'report',
+    },
+    projects: ['Alpha'],
+    connections: rows,
+  };
+}
+
+describe('task output variables', () => {
+  const table: Array<[string, RunReport['connections'], Record<string, string>]> = [
+    [
+      'nothing in scope',
+      [],
+      {
+        ExpiryStatus: 'ok',
+        ConnectionCount: '0',
+        ExpiringCount: '0',
+        ExpiredCount: '0',
+        RotatedCount: '0',
+        FailedCount: '0',
+        NextExpiry: '',
+        DaysUntilNextExpiry: '',
+        ReportPath: '/r.json',
+      },
+    ],
+    [
+      'a rotated, a critical and a failed connection',
+      [
+        row({ action: 'rotated', expiresAt: iso(NOW + days(180)), daysLeft: 180 }),
+        row({ status: 'critical', daysLeft: 2, expiresAt: iso(NOW + days(2.5)) }),
+        row({ failed: true, expiresAt: null, daysLeft: null, status: 'unknown' }),
+      ],
+      {
+        ExpiryStatus: 'critical',
+        ConnectionCount: '3',
+        ExpiringCount: '1',
+        ExpiredCount: '0',
+        RotatedCount: '1',
+        FailedCount: '1',
+        NextExpiry: iso(NOW + days(2.5)),
+        DaysUntilNextExpiry: '2',
+        ReportPath: '/r.json',
+      },
+    ],
+  ];
+  for (const [label, rows, expected] of table) {
+    it(`sets every declared variable for ${label}`, () => {
+      const values = outputValues(reportOf(rows), '/r.json', NOW);
+      assert.deepEqual(Object.keys(values).sort(), [...OUTPUT_VARIABLES].sort());
+      assert.deepEqual(values, expected);
+    });
+  }
+});
