@@ -32,6 +32,7 @@ import { executePlan } from './rotation/executor';
 import { type Plan, plan as planRun } from './rotation/planner';
 import { type PolicyInput, parsePolicy, type RotationPolicy } from './rotation/policy';
 import type { RotationResult, StepEvent } from './rotation/results';
+import { type JobOutcome, type RunJobOptions, runJob } from './run-job';
 
 /** Every project of the organization, every connection: the defaults of `projects` and `connections`. */
 export const DEFAULT_SCOPE = Object.freeze({ projects: '*', connections: '*' });
@@ -156,6 +157,8 @@ export interface Rotator {
   planMigration(inventory: Inventory, options?: PlanMigrationOptions): Promise<MigrationPlan>;
   /** Performs a migration plan: one connection's failure never stops the others. */
   migrate(plan: MigrationPlan, options?: MigrateCallOptions): Promise<MigrationResult[]>;
+  /** The whole job (discover; with `rotate` plan and, unless a dry run, execute) and its run report. */
+  run(job: RunJobOptions): Promise<JobOutcome>;
 }
 
 interface Resolved {
@@ -184,9 +187,10 @@ export function connect(options: ConnectOptions): Rotator {
     logger,
   });
   let organizationId: Promise<string> | undefined;
-  return {
+  const rotator: Rotator = {
     settings,
     clients,
+    run: (job) => runJob(rotator, () => clock.now(), job),
     planMigration: async (inventory, call = {}) => {
       const options = { organizationId: '', revokeAfterHours: settings.policy.revokeAfterHours };
       if (call.revert) return planRevert(inventory, options, clock.now());
@@ -258,6 +262,7 @@ export function connect(options: ConnectOptions): Rotator {
       return results.map((r) => ({ ...r, steps: steps.get(r.connectionId) ?? [] }));
     },
   };
+  return rotator;
 }
 
 /** The checks of {@link connect}, every problem at once. */

@@ -77,6 +77,14 @@ export { describeProblem, type InputProblem, InvalidInputError } from './options
 export { type Checked, oneOf, yesNo } from './options/rules';
 export { buildReport, type ReportInput } from './report/build-report';
 export { renderSummary } from './report/markdown-summary';
+export {
+  type AnyReport,
+  decideMergedResult,
+  type MergedReport,
+  mergeReports,
+  type RunFailure,
+  renderMergedSummary,
+} from './report/merge-reports';
 export { buildMigrationReport, type MigrationReportInput } from './report/migration-report';
 export {
   type ConnectionAction,
@@ -85,6 +93,7 @@ export {
   type ReportTotals,
   type RunReport,
   reportTotals,
+  worstFirst,
 } from './report/run-report';
 export type { Plan, PlanAction, PlanEntry, RotateReason } from './rotation/planner';
 export {
@@ -98,3 +107,4 @@ export {
 } from './rotation/policy';
 export type { Issue, ResultAction, RotationResult, RotationStep, StepEvent } from './rotation/results';
 export type { SkipCode, SkipReason } from './rotation/skip-reasons';
+export type { JobOutcome, JobProgress, RunJobOptions } from './run-job';

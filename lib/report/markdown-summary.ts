@@ -3,7 +3,7 @@
  * what was done and what to do next, worst first, so a person can act on it from the run page.
  */
 import { escapeControlCharacters } from '../log-text';
-import { type ConnectionRow, decideResult, type RunReport } from './run-report';
+import { type ConnectionRow, decideResult, type RunReport, worstFirst } from './run-report';
 
 const BADGE: Record<string, string> = {
   expired: '🔴 expired',
@@ -12,8 +12,6 @@ const BADGE: Record<string, string> = {
   ok: '🟢 ok',
   unknown: '⚪ unknown',
 };
-
-const RANK: Record<string, number> = { expired: 0, critical: 1, unknown: 2, warning: 3, ok: 4 };
 
 /**
  * One table cell of text that may come from a service (names, error texts): it stays one cell on
@@ -38,16 +36,6 @@ const cell = markdownCell;
 function days(row: ConnectionRow): string {
   if (row.daysLeft === null) return row.scheme === 'ServicePrincipal' ? '—' : 'no secret';
   return String(row.daysLeft);
-}
-
-function sortRows(rows: readonly ConnectionRow[]): ConnectionRow[] {
-  return [...rows].sort(
-    (a, b) =>
-      Number(b.failed) - Number(a.failed) ||
-      (RANK[a.status] ?? 9) - (RANK[b.status] ?? 9) ||
-      (a.daysLeft ?? Number.MAX_SAFE_INTEGER) - (b.daysLeft ?? Number.MAX_SAFE_INTEGER) ||
-      a.name.localeCompare(b.name),
-  );
 }
 
 /** Renders the summary. */
@@ -76,7 +64,7 @@ export function renderSummary(report: RunReport): string {
     '| status | days left | connection | project(s) | action | next step |',
     '|---|---|---|---|---|---|',
   );
-  for (const row of sortRows(report.connections)) {
+  for (const row of worstFirst(report.connections)) {
     const status = row.failed
       ? `❌ ${row.action === 'failed' ? 'failed' : 'action needed'}`
       : BADGE[row.status];

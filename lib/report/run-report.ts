@@ -84,6 +84,19 @@ export interface RunReport {
   cancelled?: true;
 }
 
+const RANK: Record<string, number> = { expired: 0, critical: 1, unknown: 2, warning: 3, ok: 4 };
+
+/** Rows worst first: failures, then by status, then soonest expiry, then by name (summary and CLI table). */
+export function worstFirst(rows: readonly ConnectionRow[]): ConnectionRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      Number(b.failed) - Number(a.failed) ||
+      (RANK[a.status] ?? 9) - (RANK[b.status] ?? 9) ||
+      (a.daysLeft ?? Number.MAX_SAFE_INTEGER) - (b.daysLeft ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
 /** The row whose credential expires soonest, if any. */
 export function soonestExpiry(rows: readonly ConnectionRow[]): ConnectionRow | null {
   let best: ConnectionRow | null = null;

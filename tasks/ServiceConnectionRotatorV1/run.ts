@@ -6,17 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   buildMigrationReport,
-  buildReport,
   type Clock,
   decideResult,
-  type Inventory,
   type Logger,
   RotatorError,
   type RunReport,
   redact,
   renderSummary,
   systemClock,
-  type Thresholds,
 } from '../../lib';
 import pkg from '../../package.json';
 import type { TaskHost } from './agent-host';
@@ -86,88 +83,63 @@ async function execute(
   signal: AbortSignal | undefined,
 ): Promise<RunReport> {
   const startedAt = clock.now();
-  const cancelled = () => signal?.aborted === true;
-  const withSignal = signal ? { signal } : {};
   const { rotator } = config;
-  const { settings } = rotator;
   // The proxy without its credentials; the password was registered as a secret before connect.
   if (rotator.clients.network) host.log(`Network: ${rotator.clients.network.describe()}`);
   if (config.action === 'migrate' || config.action === 'revertMigration')
     return migrate(config, host, clock, startedAt, signal);
   const rotating = config.action === 'rotate';
-  const action = rotating ? 'rotate' : 'report';
-  const report = (
-    plan: Parameters<typeof buildReport>[0]['plan'],
-    results: Parameters<typeof buildReport>[0]['results'],
-  ) =>
-    buildReport({
-      action,
-      dryRun: config.dryRun,
-      version: pkg.version,
-      inventory,
-      plan,
-      results,
-      policy: settings.policy,
-      startedAt,
-      finishedAt: clock.now(),
-      cancelled: cancelled(),
-    });
   host.log(
-    `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${settings.organizationUrl}, projects: ${settings.projects}`,
+    `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${rotator.settings.organizationUrl}, projects: ${rotator.settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
-  const discovered = rotator.discover({
-    ...withSignal,
+  let work = new Set<string>();
+  const outcome = await rotator.run({
+    action: rotating ? 'rotate' : 'report',
+    dryRun: config.dryRun,
+    version: pkg.version,
+    mask: register,
+    ...(signal ? { signal } : {}),
     onProgress: (p) => {
+      if (p.phase === 'rotating') {
+        host.setProgress(
+          50 + Math.floor((50 * p.done) / Math.max(1, p.total)),
+          `Rotating: ${p.done}/${p.total}`,
+        );
+        return;
+      }
       const share = rotating ? 50 : 100;
       const base = p.phase === 'projects' ? 0 : p.phase === 'connections' ? 0.1 : 0.7;
       const span = p.phase === 'projects' ? 0.1 : p.phase === 'connections' ? 0.6 : 0.3;
       const percent = Math.floor(share * (base + (p.total ? (span * p.done) / p.total : span)));
       host.setProgress(percent, `Discovering service connections: ${p.phase} ${p.done}/${p.total}`);
     },
-  });
-  const inventory = await discovered.catch((error: unknown) => {
-    if (!cancelled()) throw error;
-    // Cancelled before anything was changed: an empty report says so.
-    host.warning('Cancelled during discovery; nothing was changed.');
-    return emptyInventory(settings.organizationUrl, settings.thresholds, clock.now());
-  });
-  host.log(
-    `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
-  );
-  if (!rotating || cancelled()) return report(null, null);
-
-  const plan = rotator.plan(inventory);
-  const work = plan.entries.filter((e) => e.action === 'rotate' || e.action === 'cleanup');
-  host.log(
-    `Plan: ${plan.entries.filter((e) => e.action === 'rotate').length} to rotate, ${plan.entries.filter((e) => e.action === 'cleanup').length} to clean up, ${plan.entries.filter((e) => e.action === 'skip').length} skipped.`,
-  );
-  if (config.dryRun) {
-    host.log('Dry run: nothing is changed.');
-    return report(plan, null);
-  }
-
-  let finished = 0;
-  const results = await rotator.execute(plan, {
-    ...withSignal,
-    mask: register,
-    onResult: () => {
-      finished += 1;
-      host.setProgress(
-        50 + Math.floor((50 * finished) / Math.max(1, work.length)),
-        `Rotating: ${finished}/${work.length}`,
+    onCancelledDuringDiscovery: () => host.warning('Cancelled during discovery; nothing was changed.'),
+    onInventory: (inventory) =>
+      host.log(
+        `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
+      ),
+    onPlan: (plan) => {
+      const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+      host.log(
+        `Plan: ${count('rotate')} to rotate, ${count('cleanup')} to clean up, ${count('skip')} skipped.`,
+      );
+      if (config.dryRun) host.log('Dry run: nothing is changed.');
+      work = new Set(
+        plan.entries
+          .filter((e) => e.action === 'rotate' || e.action === 'cleanup')
+          .map((e) => e.connectionId),
       );
     },
   });
-  const worked = new Set(work.map((e) => e.connectionId));
-  for (const result of results) {
-    if (!worked.has(result.connectionId)) continue;
+  for (const result of outcome.results ?? []) {
+    if (!work.has(result.connectionId)) continue;
     host.group(
       `${result.connectionName}: ${result.action}`,
       result.steps.map((e) => `${e.outcome === 'succeeded' ? '✔' : '✘'} ${e.step}: ${e.message}`),
     );
   }
-  return report(plan, results);
+  return outcome.report;
 }
 
 /** `migrate` and `revertMigration`: discover, plan (a dry run stops here), execute, report. */
@@ -241,17 +213,6 @@ async function migrate(
     host.group(`${result.connectionName}: ${result.outcome}`, lines);
   }
   return report(results);
-}
-
-function emptyInventory(organizationUrl: string, thresholds: Thresholds, nowMs: number): Inventory {
-  return {
-    organizationUrl,
-    evaluatedAt: new Date(nowMs).toISOString(),
-    thresholds,
-    projects: [],
-    connections: [],
-    applications: {},
-  };
 }
 
 function publish(report: RunReport, config: TaskConfig, host: TaskHost, clock: Clock): void {

@@ -44,12 +44,18 @@ describe('the npm package of the library', function () {
     }
   });
 
-  it('contains compiled JavaScript and declarations of lib/ only', () => {
+  it('contains compiled JavaScript and declarations of lib/, and the CLI', () => {
     const unexpected = files.filter(
-      (f) => !/^dist\/lib\/.+\.(js|d\.ts)$/.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
+      (f) =>
+        !/^dist\/lib\/.+\.(js|d\.ts)$/.test(f) &&
+        !/^dist\/cli\/.+\.js$/.test(f) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(f),
     );
     assert.deepEqual(unexpected, []);
     assert.ok(files.includes('dist/lib/index.js') && files.includes('dist/lib/index.d.ts'));
+    assert.ok(files.includes('dist/lib/engine.js') && files.includes('dist/lib/engine.d.ts'));
+    assert.equal(pkg.bin['service-connection-rotator'], 'dist/cli/index.js');
+    assert.ok(files.includes(pkg.bin['service-connection-rotator']));
     assert.ok(
       !files.some((f) => f.startsWith('dist/tasks') || f.startsWith('dist/emulator') || f.endsWith('.map')),
     );
@@ -126,6 +132,42 @@ describe('the npm package of the library', function () {
         emulator.requests().filter((r) => r.write),
         [],
       );
+    });
+
+    it('runs the bin from the package with only the declared dependencies', async () => {
+      const rotator = await rotatorEndpoint(emulator, ROTATOR_SECRET_CONNECTION);
+      const bin = path.join(scratch, 'node_modules', pkg.name, pkg.bin['service-connection-rotator']);
+      assert.match(fs.readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+      const run = await execFileAsync(
+        process.execPath,
+        [
+          bin,
+          'report',
+          '--organization',
+          emulator.urls.organization,
+          '--graph-url',
+          emulator.urls.graph,
+          '--authority-host',
+          emulator.urls.authorityHost,
+          '--projects',
+          'Platform',
+          '--connections',
+          'prod-deploy',
+        ],
+        {
+          cwd: scratch,
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH ?? '',
+            NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+            AZURE_TENANT_ID: rotator.parameters.tenantid!,
+            AZURE_CLIENT_ID: rotator.parameters.serviceprincipalid!,
+            AZURE_CLIENT_SECRET: rotator.parameters.serviceprincipalkey!,
+          },
+        },
+      );
+      assert.match(run.stdout, /^ok +\d+ +prod-deploy +Platform +none /m);
+      assert.match(run.stdout, /\nSucceeded: 1 service connection: all secrets ok\.\n$/);
     });
 
     it('runs examples/library/expiry-check.ts as pasted: compiled against the package, run against the emulator', async () => {

@@ -1,8 +1,8 @@
 // Builders for the report tests: plan entries and executor results with every field set.
 
-import type { ConnectionRow } from '../../../lib/report/run-report';
+import type { ConnectionRow, RunReport } from '../../../lib/report/run-report';
 import type { Plan, PlanEntry } from '../../../lib/rotation/planner';
-import type { RotationResult } from '../../../lib/rotation/results';
+import { emptyResult, type RotationResult } from '../../../lib/rotation/results';
 import { iso, NOW, POLICY, uuid } from '../inventory/builders';
 
 export function entry(overrides: Partial<PlanEntry> = {}): PlanEntry {
@@ -29,15 +29,30 @@ export function planOf(entries: PlanEntry[], policy = POLICY): Plan {
 
 export function result(overrides: Partial<RotationResult> = {}): RotationResult {
   return {
-    connectionId: uuid(100),
-    connectionName: 'deploy-prod',
-    action: 'nothing',
-    newKeyId: null,
-    newExpiresAt: null,
-    removedKeyIds: [],
-    tookOver: false,
-    error: null,
-    skip: null,
+    ...emptyResult({ connectionId: uuid(100), connectionName: 'deploy-prod' }, 'nothing'),
+    ...overrides,
+  };
+}
+
+/** A run report of `rows` under the default thresholds and policy. */
+export function runReport(rows: ConnectionRow[], overrides: Partial<RunReport> = {}): RunReport {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'ServiceConnectionRotator', version: '9.9.9' },
+    organizationUrl: 'https://dev.azure.com/fabrikam',
+    action: 'rotate',
+    dryRun: false,
+    startedAt: iso(NOW),
+    finishedAt: iso(NOW),
+    thresholds: { warningDays: 30, failureDays: 7 },
+    policy: {
+      rotateWithinDays: POLICY.rotateWithinDays,
+      secretLifetimeDays: POLICY.secretLifetimeDays,
+      revokeAfterHours: POLICY.revokeAfterHours,
+      automaticConnections: POLICY.automaticConnections,
+    },
+    projects: ['Alpha'],
+    connections: rows,
     ...overrides,
   };
 }

@@ -1,35 +1,8 @@
 import assert from 'node:assert/strict';
 import { renderSummary } from '../../../lib/report/markdown-summary';
-import {
-  type ConnectionRow,
-  decideResult,
-  type RunReport,
-  reportTotals,
-} from '../../../lib/report/run-report';
+import { type ConnectionRow, decideResult, reportTotals } from '../../../lib/report/run-report';
 import { days, iso, NOW } from '../inventory/builders';
-import { row } from './report-builders';
-
-function reportOf(rows: ConnectionRow[], overrides: Partial<RunReport> = {}): RunReport {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'ServiceConnectionRotator', version: '9.9.9' },
-    organizationUrl: 'https://dev.azure.com/fabrikam',
-    action: 'rotate',
-    dryRun: false,
-    startedAt: iso(NOW),
-    finishedAt: iso(NOW),
-    thresholds: { warningDays: 30, failureDays: 7 },
-    policy: {
-      rotateWithinDays: 30,
-      secretLifetimeDays: 180,
-      revokeAfterHours: 24,
-      automaticConnections: 'report',
-    },
-    projects: ['Alpha'],
-    connections: rows,
-    ...overrides,
-  };
-}
+import { row, runReport } from './report-builders';
 
 const ok = row({ name: 'ok-one' });
 const warning = row({ name: 'warn-one', status: 'warning', daysLeft: 20, expiresAt: iso(NOW + days(20)) });
@@ -77,13 +50,13 @@ describe('decideResult', () => {
   ];
   for (const [label, rows, result, message] of table) {
     it(`is ${result} for ${label}`, () =>
-      assert.deepEqual(decideResult(reportOf(rows)), { result, message }));
+      assert.deepEqual(decideResult(runReport(rows)), { result, message }));
   }
 });
 
 describe('reportTotals', () => {
   it('counts every kind and finds the soonest expiry', () => {
-    assert.deepEqual(reportTotals(reportOf([ok, warning, critical, expired, failed, rotated]), NOW), {
+    assert.deepEqual(reportTotals(runReport([ok, warning, critical, expired, failed, rotated]), NOW), {
       expiryStatus: 'expired',
       connections: 6,
       expiring: 2,
@@ -97,7 +70,7 @@ describe('reportTotals', () => {
 
   it('has no next expiry when nothing expires', () => {
     const none = row({ expiresAt: null, daysLeft: null, status: 'unknown' });
-    assert.deepEqual(reportTotals(reportOf([none]), NOW), {
+    assert.deepEqual(reportTotals(runReport([none]), NOW), {
       expiryStatus: 'ok',
       connections: 1,
       expiring: 0,
@@ -119,7 +92,7 @@ describe('renderSummary', () => {
       detail: 'line one\nline two',
       next: 'do | this',
     });
-    const lines = renderSummary(reportOf([ok, piped, failed, critical])).split('\n');
+    const lines = renderSummary(runReport([ok, piped, failed, critical])).split('\n');
     assert.equal(lines[0], '## Service connection secrets: action needed');
     assert.equal(
       lines[4],
@@ -139,7 +112,7 @@ describe('renderSummary', () => {
   });
 
   it('says when no connection matched the filters', () => {
-    const text = renderSummary(reportOf([], { action: 'report' }));
+    const text = renderSummary(runReport([], { action: 'report' }));
     assert.match(text, /^## Service connection secrets: all good$/m);
     assert.match(text, /Mode: \*\*report only\*\*/);
     assert.match(text, /No AzureRM service connection matched the `projects` and `connections` filters\./);
@@ -147,7 +120,7 @@ describe('renderSummary', () => {
 
   it('names a dry run', () => {
     assert.match(
-      renderSummary(reportOf([ok], { dryRun: true })),
+      renderSummary(runReport([ok], { dryRun: true })),
       /Mode: \*\*rotate, dry run \(nothing changed\)\*\*/,
     );
   });

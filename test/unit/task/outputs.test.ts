@@ -3,28 +3,7 @@ import type { RunReport } from '../../../lib';
 import { OUTPUT_VARIABLES } from '../../../tasks/ServiceConnectionRotatorV1/output-names';
 import { outputValues } from '../../../tasks/ServiceConnectionRotatorV1/outputs';
 import { days, iso, NOW } from '../inventory/builders';
-import { row } from '../report/report-builders';
-
-function reportOf(rows: RunReport['connections']): RunReport {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'ServiceConnectionRotator', version: '9.9.9' },
-    organizationUrl: 'https://dev.azure.com/fabrikam',
-    action: 'rotate',
-    dryRun: false,
-    startedAt: iso(NOW),
-    finishedAt: iso(NOW),
-    thresholds: { warningDays: 30, failureDays: 7 },
-    policy: {
-      rotateWithinDays: 30,
-      secretLifetimeDays: 180,
-      revokeAfterHours: 24,
-      automaticConnections: 'report',
-    },
-    projects: ['Alpha'],
-    connections: rows,
-  };
-}
+import { row, runReport } from '../report/report-builders';
 
 describe('task output variables', () => {
   const table: Array<[string, RunReport['connections'], Record<string, string>]> = [
@@ -65,7 +44,7 @@ describe('task output variables', () => {
   ];
   for (const [label, rows, expected] of table) {
     it(`sets every declared variable for ${label}`, () => {
-      const values = outputValues(reportOf(rows), '/r.json', NOW);
+      const values = outputValues(runReport(rows), '/r.json', NOW);
       assert.deepEqual(Object.keys(values).sort(), [...OUTPUT_VARIABLES].sort());
       assert.deepEqual(values, expected);
     });
