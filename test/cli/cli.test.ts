@@ -223,7 +223,7 @@ describe('the service-connection-rotator command against the emulator', function
       ['graph.applications.addPassword', 'devops.endpoints.update'],
     );
     const summary = fs.readFileSync(path.join(dir, 'summary.md'), 'utf8');
-    assert.match(summary, /\| 🟢 ok \| \d+ \| legacy-deploy \| Payments \| Rotated \(expired\)/);
+    assert.match(summary, /\| 🟢 ok \| \d+ \| legacy-deploy \| Payments \| Rotated \\\(expired\\\)/);
     const minted = emulator.issuedSecrets();
     assertNoSecret(run, minted);
     for (const secret of minted) assert.ok(!summary.includes(secret), 'no secret in the summary');

@@ -101,6 +101,7 @@ describe('run({ host }) in process against the emulator', function () {
         ExpiredCount: '0',
         RotatedCount: '3',
         FailedCount: '3',
+        MigratedCount: '0',
         NextExpiry: '',
         DaysUntilNextExpiry: '',
         ReportPath: path.join(reportDir, 'report.json'),

@@ -63,6 +63,7 @@ describe('reportTotals', () => {
       expired: 1,
       rotated: 1,
       failed: 1,
+      migrated: 0,
       nextExpiry: iso(NOW - days(1.5)),
       daysUntilNextExpiry: -2,
     });
@@ -77,6 +78,7 @@ describe('reportTotals', () => {
       expired: 0,
       rotated: 0,
       failed: 0,
+      migrated: 0,
       nextExpiry: null,
       daysUntilNextExpiry: null,
     });
