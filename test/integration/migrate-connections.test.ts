@@ -221,6 +221,37 @@ describe('migrate to workload identity federation (real clients against the emul
     );
   });
 
+  it('migrates a whole organization: one connection failing stops none of the others', async () => {
+    emulator.faults.add({
+      operation: 'graph.fic.create',
+      match: { appId: APPS.manual.appId },
+      kind: 'status',
+      status: 403,
+    });
+    const { results } = await runMigration(emulator, '*');
+    assert.deepEqual(Object.fromEntries(results!.map((r) => [r.connectionName, r.skip?.code ?? r.outcome])), {
+      auto: 'converted',
+      cert: 'converted',
+      full: 'fic_limit',
+      legacy: 'ready_to_switch',
+      locked: 'not_administrator',
+      manual: 'failed',
+    });
+    const manual = results!.find((r) => r.connectionName === 'manual')!;
+    assert.equal(manual.error?.code, 'graph.forbidden');
+    assert.match(manual.error!.fix, /owner of the application/);
+    assert.equal(
+      connection(CONNECTIONS.manual).scheme,
+      'ServicePrincipal',
+      'no conversion without its credential',
+    );
+    assert.ok(
+      !writes(emulator).some(
+        (w) => w.operation === 'devops.endpoints.update' && w.path.includes(CONNECTIONS.manual),
+      ),
+    );
+  });
+
   it('reverts inside the window; outside it refuses locally with no request', async () => {
     await runMigration(emulator, 'manual');
     const inside = await runMigration(emulator, 'manual', { revert: true });
