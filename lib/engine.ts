@@ -169,14 +169,7 @@ export { type Logger, silentLogger } from './logger';
 export { type EnsuredFic, ensureFederatedCredential } from './migration/ensure-fic';
 export { executeMigration, type MigrationExecuteOptions } from './migration/executor';
 export { ficNameFor, formatFicDescription, replacedFic } from './migration/fic-naming';
-export {
-  MAX_FEDERATED_CREDENTIALS,
-  type MigrationPlanOptions,
-  migrationSkip,
-  planMigration,
-  planRevert,
-  portalUrl,
-} from './migration/planner';
+export { type MigrationPlanOptions, planMigration, planRevert, portalUrl } from './migration/planner';
 export {
   type FederatedCredentialStore,
   handOffIssuerSwitch,
@@ -184,6 +177,7 @@ export {
   type MigrationConnectionStore,
   type NewFederatedCredential,
 } from './migration/ports';
+export { MAX_FEDERATED_CREDENTIALS, migrationSkip } from './migration/skip-reasons';
 export { type MigrationApplicationSource, type SurveyOptions, surveyMigration } from './migration/survey';
 export type {
   FederationTarget,

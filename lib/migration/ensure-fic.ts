@@ -8,8 +8,8 @@
 import { RotatorError } from '../errors';
 import { TOKEN_EXCHANGE_AUDIENCE } from '../federation/issuers';
 import type { FederatedCredentialInfo } from '../graph/types';
-import { MAX_FEDERATED_CREDENTIALS } from './planner';
 import type { FederatedCredentialStore } from './ports';
+import { MAX_FEDERATED_CREDENTIALS } from './skip-reasons';
 import type { FederationTarget } from './types';
 
 /** The outcome: the credential that trusts the target, and whether this call created it. */

@@ -28,6 +28,7 @@ import { formatFicDescription } from './fic-naming';
 import type { FederatedCredentialStore, IssuerSwitch, MigrationConnectionStore } from './ports';
 import { handOffIssuerSwitch } from './ports';
 import type { MigrationEntry, MigrationPlan, MigrationResult, MigrationStep } from './types';
+import { operationState, pollConversion, testWhilePropagating } from './waits';
 
 /** What {@link executeMigration} needs. */
 export interface MigrationExecuteOptions {
@@ -257,35 +258,13 @@ class ConnectionMigration {
   /** GET until `operationStatus.state` is no longer InProgress, bounded; `Failed` says why. */
   private async poll(): Promise<EndpointDocument> {
     this.step = 'poll';
-    const clock = this.options.clock;
-    const interval = this.options.pollIntervalMs ?? 5000;
-    const deadline = clock.now() + (this.options.pollTimeoutMs ?? 600_000);
-    for (;;) {
-      const doc = await this.read();
-      const state = operationState(doc);
-      if (state === 'failed') {
-        const status = (doc['operationStatus'] as { statusMessage?: unknown } | undefined)?.statusMessage;
-        throw new RotatorError(
-          'migration.conversion_failed',
-          `Azure DevOps reports the conversion Failed (${String(status ?? 'no reason given')}).`,
-          {
-            fix: 'Open the connection in Azure DevOps to see the reason; the secret is still on the app, and the next run tries again.',
-          },
-        );
-      }
-      if (state !== 'inprogress') {
-        this.done('poll', `The connection is ${doc.authorization.scheme} and ready.`);
-        return doc;
-      }
-      if (clock.now() + interval > deadline) {
-        throw new RotatorError(
-          'migration.conversion_pending',
-          'The conversion is still InProgress; the next run resumes it.',
-          { fix: 'Run again later.' },
-        );
-      }
-      await clock.sleep(interval, this.options.signal);
-    }
+    const doc = await pollConversion(() => this.read(), this.options.clock, {
+      intervalMs: this.options.pollIntervalMs ?? 5000,
+      timeoutMs: this.options.pollTimeoutMs ?? 600_000,
+      signal: this.options.signal,
+    });
+    this.done('poll', `The connection is ${doc.authorization.scheme} and ready.`);
+    return doc;
   }
 
   /** GET shows exactly the computed issuer and subject; TestConnection passes (70021 retried). */
@@ -312,27 +291,16 @@ class ConnectionMigration {
   }
 
   /** TestConnection, retried while Entra answers AADSTS70021 (a new credential propagating). */
-  private async testWhilePropagating(): Promise<void> {
-    const clock = this.options.clock;
-    const interval = this.options.proofIntervalMs ?? 5000;
-    const deadline = clock.now() + (this.options.proofTimeoutMs ?? 120_000);
-    for (;;) {
-      const test = await this.options.connections.test(this.projectId, this.entry.connectionId);
-      if (test.ok) return;
-      const propagating = /AADSTS70021\b/.test(test.message);
-      if (!propagating || clock.now() + interval > deadline) {
-        throw new RotatorError(
-          propagating ? 'migration.federation_not_trusted' : 'devops.test_connection_failed',
-          `TestConnection answered ${test.statusCode}${test.message ? `: ${test.message}` : ''}.`,
-          {
-            fix: propagating
-              ? 'The federated credential has not propagated yet (it can take minutes); run again later.'
-              : "Check that the app's service principal still holds a role on the connection's scope.",
-          },
-        );
-      }
-      await clock.sleep(interval, this.options.signal);
-    }
+  private testWhilePropagating(): Promise<void> {
+    return testWhilePropagating(
+      () => this.options.connections.test(this.projectId, this.entry.connectionId),
+      this.options.clock,
+      {
+        intervalMs: this.options.proofIntervalMs ?? 5000,
+        timeoutMs: this.options.proofTimeoutMs ?? 120_000,
+        signal: this.options.signal,
+      },
+    );
   }
 
   private async handOff(): Promise<void> {
@@ -390,10 +358,6 @@ class ConnectionMigration {
     }
     this.done('verify', 'Back on ServicePrincipal with its previous secret; TestConnection passed.');
   }
-}
-
-function operationState(doc: EndpointDocument): string {
-  return String((doc['operationStatus'] as { state?: unknown } | undefined)?.state ?? '').toLowerCase();
 }
 
 function param(params: Record<string, string | null>, key: string): string | null {

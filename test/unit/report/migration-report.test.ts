@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { migrationSkip } from '../../../lib/migration/planner';
+import { migrationSkip } from '../../../lib/migration/skip-reasons';
 import type { MigrationEntry, MigrationPlan, MigrationResult } from '../../../lib/migration/types';
 import { buildMigrationReport } from '../../../lib/report/migration-report';
 import { decideResult, reportTotals } from '../../../lib/report/run-report';
