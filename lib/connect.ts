@@ -24,6 +24,11 @@ import { type Logger, silentLogger } from './logger';
 import { executeMigration } from './migration/executor';
 import { planMigration, planRevert } from './migration/planner';
 import type { IssuerSwitch } from './migration/ports';
+import {
+  type MigrationJobOptions,
+  type MigrationJobOutcome,
+  runMigrationJob,
+} from './migration/run-migration-job';
 import { surveyMigration } from './migration/survey';
 import type { MigrationPlan, MigrationResult, MigrationStep } from './migration/types';
 import { type InputProblem, InvalidInputError } from './options/invalid-input';
@@ -159,6 +164,8 @@ export interface Rotator {
   migrate(plan: MigrationPlan, options?: MigrateCallOptions): Promise<MigrationResult[]>;
   /** The whole job (discover; with `rotate` plan and, unless a dry run, execute) and its run report. */
   run(job: RunJobOptions): Promise<JobOutcome>;
+  /** The whole `migrate` / `revertMigration` job and its run report (see {@link runMigrationJob}). */
+  runMigration(job: MigrationJobOptions): Promise<MigrationJobOutcome>;
 }
 
 interface Resolved {
@@ -191,6 +198,7 @@ export function connect(options: ConnectOptions): Rotator {
     settings,
     clients,
     run: (job) => runJob(rotator, () => clock.now(), job),
+    runMigration: (job) => runMigrationJob(rotator, () => clock.now(), job),
     planMigration: async (inventory, call = {}) => {
       const options = { organizationId: '', revokeAfterHours: settings.policy.revokeAfterHours };
       if (call.revert) return planRevert(inventory, options, clock.now());

@@ -62,6 +62,12 @@ export { escapeControlCharacters, logSafe, neutraliseLoggingCommands } from './l
 export type { Logger } from './logger';
 export type { IssuerSwitch } from './migration/ports';
 export type {
+  MigrationJobOptions,
+  MigrationJobOutcome,
+  MigrationJobProgress,
+  MigrationJobResult,
+} from './migration/run-migration-job';
+export type {
   FederationTarget,
   MigrationAction,
   MigrationEntry,

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  buildMigrationReport,
   type Clock,
   decideResult,
   type Logger,
@@ -54,7 +53,7 @@ export async function run(deps: RunDeps): Promise<void> {
     const network = agentNetwork ? agentNetworkOptions(agentNetwork, register) : undefined;
     if (agentNetwork?.clientCertificate) host.warning(CLIENT_CERTIFICATE_UNUSED);
     const { config } = readTaskConfig(host, register, { clock, logger: libraryLogger(host), network });
-    const report = await execute(config, host, clock, register, deps.signal);
+    const report = await execute(config, host, register, deps.signal);
     publish(report, config, host, clock);
   } catch (error) {
     host.setResult('Failed', redact(failureMessage(error), secrets));
@@ -78,16 +77,14 @@ function libraryLogger(host: TaskHost): Logger {
 async function execute(
   config: TaskConfig,
   host: TaskHost,
-  clock: Clock,
   register: (secret: string) => void,
   signal: AbortSignal | undefined,
 ): Promise<RunReport> {
-  const startedAt = clock.now();
   const { rotator } = config;
   // The proxy without its credentials; the password was registered as a secret before connect.
   if (rotator.clients.network) host.log(`Network: ${rotator.clients.network.describe()}`);
   if (config.action === 'migrate' || config.action === 'revertMigration')
-    return migrate(config, host, clock, startedAt, signal);
+    return migrate(config, host, signal);
   const rotating = config.action === 'rotate';
   host.log(
     `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${rotator.settings.organizationUrl}, projects: ${rotator.settings.projects}`,
@@ -142,15 +139,12 @@ async function execute(
   return outcome.report;
 }
 
-/** `migrate` and `revertMigration`: discover, plan (a dry run stops here), execute, report. */
+/** `migrate` and `revertMigration`: the library's job, presented as progress, logs and groups. */
 async function migrate(
   config: TaskConfig,
   host: TaskHost,
-  clock: Clock,
-  startedAt: number,
   signal: AbortSignal | undefined,
 ): Promise<RunReport> {
-  const withSignal = signal ? { signal } : {};
   const { rotator } = config;
   const { settings } = rotator;
   const revert = config.action === 'revertMigration';
@@ -158,61 +152,52 @@ async function migrate(
     `Service Connection Rotator ${pkg.version}: ${config.action}${config.dryRun ? ' (dry run)' : ''} in ${settings.organizationUrl}, projects: ${settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
-  const inventory = await rotator.discover(withSignal);
-  host.log(
-    `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
-  );
-  host.setProgress(30, 'Planning');
-  const plan = await rotator.planMigration(inventory, {
-    revert,
+  let work = new Set<string>();
+  const outcome = await rotator.runMigration({
+    action: revert ? 'revertMigration' : 'migrate',
+    dryRun: config.dryRun,
+    version: pkg.version,
     ...(config.organizationId ? { organizationId: config.organizationId } : {}),
-  });
-  const work = plan.entries.filter((e) => e.action !== 'skip' && e.action !== 'nothing');
-  const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
-  host.log(
-    revert
-      ? `Plan: ${count('revert')} to revert, ${count('skip')} skipped.`
-      : `Plan: ${count('convert') + count('resume_conversion')} to convert, ${count('prepare_issuer_move')} issuer move(s) to prepare, ${count('verify')} to verify, ${count('remove_secrets')} to clean up, ${count('skip')} skipped.`,
-  );
-  const report = (results: Parameters<typeof buildMigrationReport>[0]['results']) =>
-    buildMigrationReport({
-      action: config.action as 'migrate' | 'revertMigration',
-      dryRun: config.dryRun,
-      version: pkg.version,
-      inventory,
-      plan,
-      results,
-      policy: settings.policy,
-      startedAt,
-      finishedAt: clock.now(),
-    });
-  if (config.dryRun) {
-    host.log('Dry run: nothing is changed.');
-    return report(null);
-  }
-  const steps = new Map<string, string[]>();
-  let finished = 0;
-  // Cancelled (SIGINT/SIGTERM): connections not started yet are reported as stopped, those in
-  // flight stop at their next step boundary; the next run goes on from what was done.
-  const results = await rotator.migrate(plan, {
-    ...withSignal,
-    onStep: (e) =>
-      steps.set(e.connectionId, [...(steps.get(e.connectionId) ?? []), `✔ ${e.step}: ${e.message}`]),
-    onResult: () => {
-      finished += 1;
-      host.setProgress(
-        30 + Math.floor((70 * finished) / Math.max(1, work.length)),
-        `Migrating: ${finished}/${work.length}`,
+    // Cancelled (SIGINT/SIGTERM): connections not started are reported as stopped, those in flight
+    // stop at their next step boundary; the next run goes on from what was done.
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => {
+      if (p.phase === 'planning') host.setProgress(30, 'Planning');
+      else if (p.phase === 'migrating')
+        host.setProgress(
+          30 + Math.floor((70 * p.done) / Math.max(1, p.total)),
+          `Migrating: ${p.done}/${p.total}`,
+        );
+      else
+        host.setProgress(
+          Math.floor(30 * (p.total ? p.done / p.total : 1)),
+          `Discovering service connections: ${p.phase}`,
+        );
+    },
+    onInventory: (inventory) =>
+      host.log(
+        `Found ${inventory.connections.length} AzureRM service connection(s) in ${inventory.projects.length} project(s).`,
+      ),
+    onPlan: (plan) => {
+      const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+      host.log(
+        revert
+          ? `Plan: ${count('revert')} to revert, ${count('skip')} skipped.`
+          : `Plan: ${count('convert') + count('resume_conversion')} to convert, ${count('prepare_issuer_move')} issuer move(s) to prepare, ${count('verify')} to verify, ${count('remove_secrets')} to clean up, ${count('skip')} skipped.`,
+      );
+      if (config.dryRun) host.log('Dry run: nothing is changed.');
+      work = new Set(
+        plan.entries.filter((e) => e.action !== 'skip' && e.action !== 'nothing').map((e) => e.connectionId),
       );
     },
   });
-  for (const result of results) {
-    if (!work.some((e) => e.connectionId === result.connectionId)) continue;
-    const lines = steps.get(result.connectionId) ?? [];
+  for (const result of outcome.results ?? []) {
+    if (!work.has(result.connectionId)) continue;
+    const lines = result.steps.map((e) => `✔ ${e.step}: ${e.message}`);
     if (result.error) lines.push(`✘ ${result.error.message}`);
     host.group(`${result.connectionName}: ${result.outcome}`, lines);
   }
-  return report(results);
+  return outcome.report;
 }
 
 function publish(report: RunReport, config: TaskConfig, host: TaskHost, clock: Clock): void {
