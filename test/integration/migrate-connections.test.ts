@@ -77,6 +77,17 @@ describe('migrate to workload identity federation (real clients against the emul
     assert.equal(connection(CONNECTIONS.manual).operationStatus.state, 'Ready');
   });
 
+  it('waits while the new federated credential propagates (AADSTS70021), then verifies', async () => {
+    emulator.faults.propagationDelayMs = 20_000;
+    const { results } = await runMigration(emulator, 'manual');
+    assert.equal(results![0]!.outcome, 'converted', results![0]!.error?.message);
+    const tests = emulator
+      .requests()
+      .filter((r) => r.operation === 'devops.endpointproxy.execute' && r.path.includes(CONNECTIONS.manual));
+    // Refused at 0, 5, 10 and 15 s (70021), accepted at 20 s.
+    assert.equal(tests.length, 5);
+  });
+
   it('converts a certificate connection', async () => {
     const { results } = await runMigration(emulator, 'cert');
     assert.equal(results![0]!.outcome, 'converted');
