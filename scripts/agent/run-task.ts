@@ -40,6 +40,8 @@ export interface RunTaskOptions {
    */
   onStart?: (kill: () => void, send: (signal: NodeJS.Signals) => void) => void;
   timeoutMs?: number;
+  /** The Node binary the agent runs the handler with. @default this process's Node */
+  nodePath?: string;
 }
 
 /** One parsed logging command. */
@@ -166,7 +168,11 @@ export function runTask(options: RunTaskOptions): Promise<TaskRun> {
   const env = agentEnvironment(options, tempDir);
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [target], { cwd: tempDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.nodePath ?? process.execPath, [target], {
+      cwd: tempDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';

@@ -87,7 +87,7 @@ async function execute(
     return migrate(config, host, signal);
   const rotating = config.action === 'rotate';
   host.log(
-    `Service Connection Rotator ${pkg.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${rotator.settings.organizationUrl}, projects: ${rotator.settings.projects}`,
+    `Service Connection Rotator ${pkg.version} on Node ${process.version}: ${rotating ? (config.dryRun ? 'rotate (dry run)' : 'rotate') : 'report'} in ${rotator.settings.organizationUrl}, projects: ${rotator.settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
   let work = new Set<string>();
@@ -149,7 +149,7 @@ async function migrate(
   const { settings } = rotator;
   const revert = config.action === 'revertMigration';
   host.log(
-    `Service Connection Rotator ${pkg.version}: ${config.action}${config.dryRun ? ' (dry run)' : ''} in ${settings.organizationUrl}, projects: ${settings.projects}`,
+    `Service Connection Rotator ${pkg.version} on Node ${process.version}: ${config.action}${config.dryRun ? ' (dry run)' : ''} in ${settings.organizationUrl}, projects: ${settings.projects}`,
   );
   host.setProgress(0, 'Discovering service connections');
   let work = new Set<string>();

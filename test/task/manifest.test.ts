@@ -23,6 +23,14 @@ describe('task.json', () => {
     assert.equal(`${Major}.${Minor}.${Patch}`, pkg.version);
   });
 
+  it('declares Node24 beside Node20_1 (the agent picks the highest it has), one target for both', () => {
+    // The first agent with the Node24 handler is 4.265.1 (microsoft/azure-pipelines-tasks
+    // docs/migrateNode24.md); older agents run Node20_1, so minimumAgentVersion stays for Node20_1.
+    const execution = manifest.execution as Record<string, { target: string; argumentFormat: string }>;
+    assert.deepEqual(Object.keys(execution), ['Node20_1', 'Node24']);
+    assert.deepEqual(execution.Node24, execution.Node20_1);
+  });
+
   it('runs on the Node 20 handler with the agent version that handler needs', () => {
     assert.ok('Node20_1' in manifest.execution);
     // Node20_1 needs agent 4.248.0 or later (microsoft/azure-pipelines-tasks docs/migrateNode20.md).
