@@ -10,7 +10,7 @@ import type { Emulator, OrgDescription } from '../../emulator';
 import type { LoggedRequest } from '../../emulator/http/request-log';
 import { emulatedJob } from '../../scripts/agent/emulator-agent';
 import { type RunTaskOptions, runTask, type TaskRun } from '../../scripts/agent/run-task';
-import { knownSecrets } from '../reliability/support/secret-scan';
+import { assertNoSecretLeaked, knownSecrets } from '../reliability/support/secret-scan';
 import { type ConnectProxy, PROXY_EGRESS_ADDRESS, startConnectProxy } from '../support/connect-proxy';
 import { connectionNamed, demoOrg, leaks, stagedTaskDir, startFor } from './task-harness';
 
@@ -112,7 +112,8 @@ describe('the bundled task behind the agent proxy', function () {
     // The proxy is logged without its credentials; the password is registered before anything else.
     assert.ok(run.lines.includes(`Network: proxy ${proxy.url} (with credentials)`), 'proxy logged');
     assert.ok(run.secrets.includes(PROXY_PASSWORD), 'proxy password registered as a secret');
-    assertNoSecretPrinted(run, [PROXY_PASSWORD, ...knownSecrets(emulator, org)]);
+    // The whole secret scan: output lines, variables, the JSON report and the summary.
+    assertNoSecretLeaked(run, [PROXY_PASSWORD, ...knownSecrets(emulator, org)], 'agent proxy');
   });
 
   it('sends the requests of a host on the bypass list direct, and only those', async () => {
