@@ -77,7 +77,13 @@ export interface Emulator {
   /** The `System.OidcRequestUri` value for a job in a project (new GUIDs when plan/job are omitted). */
   oidcRequestUri(projectId: string, planId?: string, jobId?: string): string;
   requests(): LoggedRequest[];
+  /** Forgets the request log and the connection log. */
   clearRequests(): void;
+  /**
+   * Every TCP connection the services accepted: the service's `host:port` and the peer's
+   * `address:port` (a proxy's tunnels arrive from the proxy's address). Kept until `clearRequests`.
+   */
+  connections(): Array<{ host: string; peer: string }>;
   /**
    * Calls `listener` with each request's log entry the moment its response is decided (the
    * operation has taken effect) and before the response is sent, e.g. to kill a client right
@@ -153,7 +159,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     oidcRequestUri: (projectId, planId = randomUUID(), jobId = randomUUID()) =>
       `${urls.organization}${projectId}/_apis/distributedtask/hubs/build/plans/${planId}/jobs/${jobId}/oidctoken`,
     requests: () => log.entries(),
-    clearRequests: () => log.clear(),
+    clearRequests: () => {
+      log.clear();
+      for (const server of servers) server.clearPeers();
+    },
+    connections: () =>
+      servers.flatMap((server) => server.peers().map((peer) => ({ host: `127.0.0.1:${server.port}`, peer }))),
     onRequest: (listener) => log.subscribe(listener),
     issuedSecrets: () => store.issuedSecrets(),
     faults,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { LeafCertificate } from '../tls';
 import { type DispatchEnvironment, dispatch } from './dispatch';
 import { type IncomingRequest, RESET, type ServiceDefinition } from './types';
@@ -8,6 +8,10 @@ import { type IncomingRequest, RESET, type ServiceDefinition } from './types';
 /** A listening HTTPS server. */
 export interface RunningServer {
   readonly port: number;
+  /** `address:port` of every TCP connection accepted, in order (a proxy's tunnels show its address). */
+  peers(): string[];
+  /** Forgets {@link peers}. */
+  clearPeers(): void;
   close(): Promise<void>;
 }
 
@@ -93,12 +97,20 @@ export function startServer(
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     handle(select, env, req, res).catch(() => req.socket.destroy());
   });
+  let peers: string[] = [];
+  server.on('connection', (socket: Socket) => {
+    peers.push(`${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`);
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,
+        peers: () => [...peers],
+        clearPeers: () => {
+          peers = [];
+        },
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

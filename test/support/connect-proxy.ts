@@ -71,3 +71,17 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
       }),
   };
 }
+
+/**
+ * The TCP connections the emulator accepted from the proxy, per service `host:port`: to compare
+ * with {@link ConnectProxy.tunnels}, the same count seen from the other side.
+ */
+export function connectionsFromProxy(emulator: {
+  connections(): Array<{ host: string; peer: string }>;
+}): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { host, peer } of emulator.connections()) {
+    if (peer.startsWith(`${PROXY_EGRESS_ADDRESS}:`)) counts[host] = (counts[host] ?? 0) + 1;
+  }
+  return counts;
+}
