@@ -61,6 +61,9 @@ async function attempt<T>(call: () => Promise<T>, options: WithRetriesOptions): 
   try {
     return { ok: true, value: await call() };
   } catch (error) {
+    // Already one of ours (the rotator's Entra token for Azure DevOps failed, after its own
+    // retries): say that, not "an error in azure-devops-node-api".
+    if (error instanceof RotatorError) throw error;
     const outcome = outcomeOf(error);
     if (!outcome) {
       throw new RotatorError('devops.failed', `${options.operation} failed: ${describeClientError(error)}`, {
