@@ -20,6 +20,7 @@ import {
 import { identitiesFrom } from './environment';
 import { camel, flagsOf, kebab } from './flags';
 import { type CliIo, type ParsedValues, version } from './io';
+import { networkFrom } from './network';
 import { finish } from './output';
 import { printable } from './table';
 import { UsageError } from './usage-error';
@@ -51,7 +52,8 @@ export async function runCommand(
     throw new UsageError('--force-rotation is not available yet (issue #14). Nothing was sent.');
   }
   const identities = identitiesFrom(io.env);
-  const secrets = new Set(identities.secrets);
+  const proxy = networkFrom(io.env);
+  const secrets = new Set([...identities.secrets, ...proxy.secrets]);
   const write = (stream: CliIo['stdout'], text: string) => {
     stream.write(redact(text, secrets));
   };
@@ -77,6 +79,7 @@ export async function runCommand(
         rotator: identities.rotator,
         devOps: identities.devOps,
         logger,
+        network: proxy.network,
       });
     } catch (error) {
       if (error instanceof InvalidInputError) {
@@ -85,6 +88,10 @@ export async function runCommand(
       throw error;
     }
   });
+
+  // The proxy without its credentials.
+  const network = rotators[0]?.clients.network;
+  if (network) log(`network: ${network.describe()}`);
 
   const dryRun = values['dry-run'] === true;
   const reports: RunReport[] = [];

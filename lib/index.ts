@@ -44,6 +44,7 @@ export type { ProjectInfo } from './devops/types';
 export { type ErrorCode, HttpError, hasCode, RotatorError, redact } from './errors';
 export { DEFAULT_MAX_PARALLEL } from './http/limiter';
 export type { NetworkOptions, ProxyOptions } from './http/network';
+export { noProxyBypass } from './http/no-proxy';
 export type { ProxyFailure } from './http/proxy-failure';
 export type { DiscoveryProgress } from './inventory/discover';
 export { DEFAULT_THRESHOLDS, MAX_THRESHOLD_DAYS, type ThresholdInput } from './inventory/expiry';

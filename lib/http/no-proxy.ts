@@ -11,7 +11,7 @@
  */
 import { RotatorError } from '../errors';
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -43,6 +43,6 @@ export function noProxyBypass(noProxy: string | undefined, settings = 'NO_PROXY'
     }
     const suffix = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[') ? '' : '(?:[^/?#@:]*\\.)?';
     const portPart = port === undefined ? '(?::\\d+)?' : port === '443' ? '(?::443)?' : `:${port}`;
-    return `^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?${suffix}${escape(host)}${portPart}(?:[/?#]|$)`;
+    return `^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?${suffix}${escapeRegExp(host)}${portPart}(?:[/?#]|$)`;
   });
 }

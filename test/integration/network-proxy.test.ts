@@ -4,9 +4,14 @@
  * proxy. The proxy counts tunnels per host; the emulator logs each request's peer.
  */
 import assert from 'node:assert/strict';
-import type { Emulator, LoggedRequest } from '../../emulator';
+import type { Emulator } from '../../emulator';
 import type { ProxyOptions } from '../../lib';
-import { type ConnectProxy, PROXY_EGRESS_ADDRESS, startConnectProxy } from '../support/connect-proxy';
+import {
+  type ConnectProxy,
+  connectionsFromProxy,
+  PROXY_EGRESS_ADDRESS,
+  startConnectProxy,
+} from '../support/connect-proxy';
 import { emulatorRotator } from './adapters-harness';
 import {
   EmulatorDrivenClock,
@@ -19,17 +24,6 @@ import { CONNECTIONS, JOB_TOKEN, ROTATOR_APP, ROTATOR_SECRET, TENANT } from './r
 
 const USER = 'lib-proxy-user';
 const PASSWORD = 'lib-proxy-password-5f1e';
-
-function connectionsPerService(log: readonly LoggedRequest[]) {
-  const peers = new Map<string, Set<string>>();
-  for (const entry of log) {
-    if (entry.peer === undefined) continue;
-    const set = peers.get(entry.service) ?? new Set<string>();
-    set.add(entry.peer);
-    peers.set(entry.service, set);
-  }
-  return peers;
-}
 
 describe('the library behind a CONNECT proxy (network option)', () => {
   let emulator: Emulator | undefined;
@@ -79,12 +73,10 @@ describe('the library behind a CONNECT proxy (network option)', () => {
       entra: new URL(emulator.urls.authorityHost).host,
       graph: new URL(emulator.urls.graph).host,
     };
-    const peers = connectionsPerService(log);
-    assert.deepEqual([...peers.keys()].sort(), ['devops', 'entra', 'graph']);
+    assert.deepEqual(new Set(log.map((e) => e.service)), new Set(['devops', 'entra', 'graph']));
     const tunnels = proxy.tunnels();
-    for (const [service, set] of peers) {
-      assert.equal(set.size, tunnels[hosts[service]!], `${service}: connections = tunnels`);
-    }
+    assert.deepEqual(Object.keys(tunnels).sort(), Object.values(hosts).sort());
+    assert.deepEqual(connectionsFromProxy(emulator), tunnels, 'tunnels = connections from the proxy');
     assert.deepEqual(proxy.refused(), {});
   });
 
@@ -109,5 +101,6 @@ describe('the library behind a CONNECT proxy (network option)', () => {
       'the rest through the proxy',
     );
     assert.equal(proxy.tunnels()[new URL(emulator.urls.authorityHost).host], undefined);
+    assert.deepEqual(connectionsFromProxy(emulator), proxy.tunnels());
   });
 });

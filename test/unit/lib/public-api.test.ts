@@ -34,6 +34,7 @@ const EXPECTED = [
   'logSafe',
   'mergeReports',
   'neutraliseLoggingCommands',
+  'noProxyBypass',
   'oneOf',
   'redact',
   'renderMergedSummary',
