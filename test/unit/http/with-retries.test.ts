@@ -112,6 +112,24 @@ describe('withRetries (azure-devops-node-api calls)', () => {
     assert.equal(error.message, 'devops.endpoints.update failed: Error in azure-devops-node-api');
   });
 
+  it('passes one of our errors through unchanged and tries once (the Entra token for Azure DevOps failed)', async () => {
+    const clock = new FakeClock();
+    const tokenFailure = new HttpError(
+      'http.proxy_failed',
+      'entra.token failed: the proxy refused the connection',
+      {
+        service: 'entra',
+        operation: 'entra.token',
+        status: 0,
+      },
+    );
+    const s = sequence<string>([tokenFailure, 'x']);
+    const error = await withRetries(s.fn, options(clock)).catch((e) => e);
+    assert.equal(error, tokenFailure);
+    assert.equal(s.calls(), 1);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
   it('stops after the attempts the policy allows', async () => {
     const clock = new FakeClock();
     const s = sequence<string>(Array.from({ length: 10 }, () => nodeApiError(503)));
