@@ -1,7 +1,8 @@
 /**
  * `npm start`: the task end to end against the local emulator. Bundles the task as it ships,
  * starts the emulator with the demo organization, then runs the bundled task twice as the agent
- * would (a `report`, then a `rotate`) and prints the variables, the summary and the final state.
+ * would (a `report`, then a `rotate`, then a `migrate` dry run that shows the plan to workload identity
+ * federation) and prints the variables, the summary and the final state.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,6 +89,21 @@ async function main(): Promise<void> {
     );
     printRun(rotate);
 
+    heading('Run 3: ServiceConnectionRotator@1, action: migrate, dryRun: true');
+    const writesBeforeMigrate = emulator.requests().filter((r) => r.write).length;
+    const migrate = await runTask(
+      await emulatedJob({
+        emulator,
+        org,
+        taskDir,
+        rotatorConnectionId: rotator.id,
+        inputs: { ...common, action: 'migrate', dryRun: 'true' },
+      }),
+    );
+    printRun(migrate);
+    const migrateWrites = emulator.requests().filter((r) => r.write).length - writesBeforeMigrate;
+    process.stdout.write(`  Write requests during the migrate dry run: ${migrateWrites}\n`);
+
     heading('Final state in the emulator');
     const state = emulator.state.snapshot();
     for (const connection of state.serviceConnections) {
@@ -108,18 +124,25 @@ async function main(): Promise<void> {
     }
     const writes = emulator.requests().filter((r) => r.write);
     process.stdout.write(
-      `  Write requests: ${writesBefore} during the report, ${writes.length - writesBefore} during the rotation ` +
+      `  Write requests: ${writesBefore} during the report, ${writesBeforeMigrate - writesBefore} during the rotation ` +
         `(${writes.map((w) => w.operation.replace(/^.*\./, '')).join(', ')}).\n`,
     );
     const leaked = emulator
       .issuedSecrets()
       .filter((s) =>
-        [report, rotate].some((run) =>
+        [report, rotate, migrate].some((run) =>
           run.lines.some((l) => l.includes(s) && !l.startsWith('##vso[task.setsecret]')),
         ),
       );
     process.stdout.write(`  Secrets in the output outside setSecret lines: ${leaked.length}\n`);
-    if (leaked.length > 0 || report.result === null || rotate.result === null) process.exitCode = 1;
+    if (
+      leaked.length > 0 ||
+      report.result === null ||
+      rotate.result === null ||
+      migrate.result === null ||
+      migrateWrites > 0
+    )
+      process.exitCode = 1;
   } finally {
     await emulator.close();
     fs.rmSync(caDir, { recursive: true, force: true });

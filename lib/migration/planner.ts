@@ -139,6 +139,10 @@ function planOne(
     const { message, fix } = report.problem;
     return { ...entry, action: 'skip', skip: { code: 'not_evaluated', message, fix, actionRequired: true } };
   }
+  if (facts?.failure) {
+    const { message, fix } = facts.failure;
+    return { ...entry, action: 'skip', skip: { code: 'not_evaluated', message, fix, actionRequired: true } };
+  }
   const document = facts?.document ?? null;
   if (!facts || !document) return skip(entry, 'not_administrator', report);
   const app = facts.app;

@@ -13,6 +13,7 @@ import { azureDevOpsIssuer, entraIssuer, VISUAL_STUDIO_ISSUER } from '../federat
 import { entraSubject } from '../federation/subjects';
 import type { FederatedCredentialInfo, PasswordCredentialInfo } from '../graph/types';
 import type { Inventory } from '../inventory/types';
+import { toIssue } from '../rotation/results';
 import { ficNameFor } from './fic-naming';
 import type { MigrationConnectionStore } from './ports';
 import type { MigrationFacts } from './types';
@@ -68,14 +69,23 @@ export async function surveyMigration(
       const projectId = report.projects[0]?.projectId;
       if (!SCHEMES.has(report.scheme) || !projectId || !report.tenantId || !report.appId) return;
       if (report.problem?.actionRequired && report.scheme === 'ServicePrincipal' && !report.app) return;
-      const document = await limit(() => options.connections.getAsAdministrator(projectId, report.id));
-      const app = document ? await appFacts(report.appId) : null;
-      facts.set(report.id.toLowerCase(), {
-        document,
-        app,
-        legacyIssuers,
-        target: targetOf(report.tenantId, options.organizationId, report.id),
-      });
+      const target = targetOf(report.tenantId, options.organizationId, report.id);
+      const appId = report.appId;
+      try {
+        const document = await limit(() => options.connections.getAsAdministrator(projectId, report.id));
+        const app = document ? await appFacts(appId) : null;
+        facts.set(report.id.toLowerCase(), { document, app, legacyIssuers, target });
+      } catch (error) {
+        // One connection's (or app's) unreadable state is its own problem, never the run's.
+        const issue = toIssue(error, [], `Reading "${report.name}" for the migration failed: `);
+        facts.set(report.id.toLowerCase(), {
+          document: null,
+          app: null,
+          legacyIssuers,
+          target,
+          failure: { message: issue.message, fix: issue.fix },
+        });
+      }
     }),
   );
   return facts;

@@ -34,6 +34,11 @@ export interface MigrationFacts {
   } | null;
   /** The legacy issuers of this organization (to tell an issuer move from an Entra connection). */
   legacyIssuers: string[];
+  /**
+   * A read that failed for this connection or its app (after the retry policy), with what to do:
+   * the connection is left alone and reported; the others go on.
+   */
+  failure?: { message: string; fix: string } | null;
 }
 
 /** What the migration does with a connection. */

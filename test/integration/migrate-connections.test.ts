@@ -239,16 +239,28 @@ describe('migrate to workload identity federation (real clients against the emul
       kind: 'status',
       status: 403,
     });
-    const { results } = await runMigration(emulator, '*');
-    assert.deepEqual(Object.fromEntries(results!.map((r) => [r.connectionName, r.skip?.code ?? r.outcome])), {
+    const rotator = migrationRotator(emulator);
+    const inventory = await rotator.discover({ connections: '*' });
+    // After discovery the survey's read of another app is refused: only that connection is left out.
+    emulator.faults.add({
+      operation: 'graph.applications.get',
+      match: { appId: APPS.cert.appId },
+      kind: 'status',
+      status: 403,
+    });
+    const results = await rotator.migrate(await rotator.planMigration(inventory));
+    assert.deepEqual(Object.fromEntries(results.map((r) => [r.connectionName, r.skip?.code ?? r.outcome])), {
       auto: 'converted',
-      cert: 'converted',
+      cert: 'not_evaluated',
       full: 'fic_limit',
       legacy: 'ready_to_switch',
       locked: 'not_administrator',
       manual: 'failed',
     });
-    const manual = results!.find((r) => r.connectionName === 'manual')!;
+    const cert = results.find((r) => r.connectionName === 'cert')!;
+    assert.match(cert.skip!.message, /Reading "cert" for the migration failed/);
+    assert.equal(connection(CONNECTIONS.cert).scheme, 'ServicePrincipal');
+    const manual = results.find((r) => r.connectionName === 'manual')!;
     assert.equal(manual.error?.code, 'graph.forbidden');
     assert.match(manual.error!.fix, /owner of the application/);
     assert.equal(

@@ -143,6 +143,17 @@ const table: Row[] = [
     expect: { action: 'skip', skipCode: 'not_administrator', actionRequired: true },
   },
   {
+    label: 'a survey read that failed (Graph refused the app): skip with its reason, nothing written',
+    facts: {
+      ...facts({}),
+      failure: {
+        message: 'Reading "deploy-prod" for the migration failed: HTTP 403',
+        fix: 'Grant Application.Read.All.',
+      },
+    },
+    expect: { action: 'skip', skipCode: 'not_evaluated', actionRequired: true },
+  },
+  {
     label: 'managed identity: skip, noted',
     report: { scheme: 'ManagedServiceIdentity', secretless: true },
     facts: facts({}),
