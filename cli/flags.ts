@@ -35,9 +35,10 @@ export interface Flag {
   setsOption?: boolean;
 }
 
-const RUN: readonly Command[] = ['report', 'rotate'];
+const RUN: readonly Command[] = ['report', 'rotate', 'migrate', 'revert-migration'];
 const ROTATE: readonly Command[] = ['rotate'];
-const OUTPUT: readonly Command[] = ['report', 'rotate', 'merge-reports'];
+const CHANGE: readonly Command[] = ['rotate', 'migrate', 'revert-migration'];
+const OUTPUT: readonly Command[] = [...RUN, 'merge-reports'];
 
 export const FLAGS: readonly Flag[] = [
   {
@@ -106,9 +107,9 @@ export const FLAGS: readonly Flag[] = [
     name: 'revoke-after-hours',
     type: 'string',
     value: 'HOURS',
-    help: 'Grace period before a secret this tool superseded is revoked.',
+    help: 'Grace period before a secret (or, after a migration, a legacy federated credential) this tool superseded is removed.',
     defaultText: '24',
-    commands: ROTATE,
+    commands: CHANGE,
     setsOption: true,
   },
   {
@@ -123,8 +124,8 @@ export const FLAGS: readonly Flag[] = [
   {
     name: 'dry-run',
     type: 'boolean',
-    help: 'Plan and report what would be rotated; change nothing.',
-    commands: ROTATE,
+    help: 'Plan and report what would be done; change nothing.',
+    commands: CHANGE,
   },
   {
     name: 'force-rotation',

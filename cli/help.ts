@@ -15,14 +15,14 @@ const ABOUT: Record<Command, { usage: string; short: string; what: string }> = {
     what: 'Reports, then rotates the client secrets that are due, with zero downtime (mint, prove, switch, confirm; revoke after the grace period).',
   },
   migrate: {
-    usage: `${BIN} migrate`,
-    short: 'Move connections to workload identity federation (not available yet).',
-    what: 'Moves connections to workload identity federation. Not available yet: it arrives with the migration work (issue #12); the command answers so and exits 2.',
+    usage: `${BIN} migrate --organization URL [flags]`,
+    short: 'Move secret connections to workload identity federation.',
+    what: 'Moves secret connections to workload identity federation (a federated credential on the app, then Azure DevOps converts the connection); a later run, after the revert window, removes the passwords this tool minted for them. Try --dry-run first.',
   },
   'revert-migration': {
-    usage: `${BIN} revert-migration`,
-    short: 'Undo a migration within the revert window (not available yet).',
-    what: "Undoes a migration within Azure DevOps' revert window. Not available yet: it arrives with the migration work (issue #12); the command answers so and exits 2.",
+    usage: `${BIN} revert-migration --organization URL [flags]`,
+    short: "Undo a migration within Azure DevOps' revert window.",
+    what: "Converts migrated connections back to their secret, within Azure DevOps' revert window (7 days).",
   },
   'merge-reports': {
     usage: `${BIN} merge-reports [--json FILE] [--summary FILE] REPORT.json...`,
@@ -70,7 +70,7 @@ export function helpText(command?: Command): string {
       .join(', ');
     return `${left.padEnd(34)}${f.help}${extra ? ` (${extra})` : ''}`;
   });
-  const run = command === 'report' || command === 'rotate';
+  const run = command !== 'merge-reports';
   return [
     `Usage: ${ABOUT[command].usage}`,
     '',

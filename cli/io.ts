@@ -8,6 +8,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   cwd: string;
+  /** Aborted on SIGINT/SIGTERM: nothing new starts, work in flight stops at a safe step. */
+  signal?: AbortSignal;
 }
 
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;

@@ -35,11 +35,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(helpText(command));
       return 0;
     }
-    if (command === 'migrate' || command === 'revert-migration') {
-      throw new UsageError(
-        `'${command}' is not available yet: migration to workload identity federation arrives with issue #12. Nothing was sent.`,
-      );
-    }
     if (command === 'merge-reports') return await mergeCommand(values.positionals, values.values, io);
     return await runCommand(command, values.values, io);
   } catch (error) {

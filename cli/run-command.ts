@@ -1,5 +1,5 @@
 /**
- * `report` and `rotate`: every organization bound (and so every option checked) before the first
+ * `report`, `rotate`, `migrate` and `revert-migration`: every organization bound (and so every option checked) before the first
  * request, then the library's job per organization, one after another. One organization's
  * failure does not stop the others; it is reported by its error code.
  */
@@ -10,6 +10,7 @@ import {
   InvalidInputError,
   type JobProgress,
   type Logger,
+  type MigrationJobProgress,
   mergeReports,
   type Rotator,
   RotatorError,
@@ -40,7 +41,7 @@ function cliName(problem: InputProblem): string {
 }
 
 export async function runCommand(
-  command: 'report' | 'rotate',
+  command: 'report' | 'rotate' | 'migrate' | 'revert-migration',
   values: ParsedValues,
   io: CliIo,
 ): Promise<number> {
@@ -98,29 +99,56 @@ export async function runCommand(
   const failures: RunFailure[] = [];
   for (const [i, rotator] of rotators.entries()) {
     const organization = rotator.settings.organizationUrl;
+    if (io.signal?.aborted) {
+      failures.push({
+        organizationUrl: organization,
+        code: 'rotation.aborted',
+        message: 'Cancelled before it started.',
+      });
+      continue;
+    }
     const tag = rotators.length > 1 ? `[${i + 1}/${rotators.length}] ${organization}` : organization;
     log(`${tag}: ${command}${dryRun ? ' (dry run, nothing is changed)' : ''}`);
     let lastPhase = '';
-    const progress = (p: JobProgress) => {
+    const progress = (p: JobProgress | MigrationJobProgress) => {
       if (p.phase !== lastPhase || p.done === p.total) log(`${tag}: ${p.phase} ${p.done}/${p.total}`);
       lastPhase = p.phase;
     };
     try {
-      const outcome = await rotator.run({
-        action: command,
-        dryRun,
-        version: version(),
-        mask: (secret) => secrets.add(secret),
-        onProgress: progress,
-        onInventory: (inventory) =>
-          log(`${tag}: ${inventory.connections.length} AzureRM service connection(s)`),
-        onPlan: (plan) => {
-          const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
-          log(
-            `${tag}: plan: ${count('rotate')} to rotate, ${count('cleanup')} to clean up, ${count('skip')} skipped`,
-          );
-        },
-      });
+      const onInventory = (inventory: { connections: readonly unknown[] }) =>
+        log(`${tag}: ${inventory.connections.length} AzureRM service connection(s)`);
+      const outcome =
+        command === 'migrate' || command === 'revert-migration'
+          ? await rotator.runMigration({
+              action: command === 'migrate' ? 'migrate' : 'revertMigration',
+              dryRun,
+              version: version(),
+              ...(io.signal ? { signal: io.signal } : {}),
+              onProgress: progress,
+              onInventory,
+              onPlan: (plan) => {
+                const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+                const moving = plan.entries.length - count('skip') - count('nothing');
+                log(
+                  `${tag}: plan: ${moving} to ${command === 'migrate' ? 'migrate' : 'revert'}, ${count('skip')} skipped`,
+                );
+              },
+            })
+          : await rotator.run({
+              action: command,
+              dryRun,
+              version: version(),
+              mask: (secret) => secrets.add(secret),
+              ...(io.signal ? { signal: io.signal } : {}),
+              onProgress: progress,
+              onInventory,
+              onPlan: (plan) => {
+                const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+                log(
+                  `${tag}: plan: ${count('rotate')} to rotate, ${count('cleanup')} to clean up, ${count('skip')} skipped`,
+                );
+              },
+            });
       reports.push(outcome.report);
     } catch (error) {
       const failure: RunFailure = {

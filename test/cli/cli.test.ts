@@ -5,7 +5,7 @@
  * with the real clients, checked against its request log and final state.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,9 +30,14 @@ interface CliRun {
   stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string>, cwd: string): Promise<CliRun> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  onStderr?: (text: string, child: ChildProcess) => void,
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       // Only what the command needs: no AZURE_* of the machine running the tests.
@@ -45,6 +50,7 @@ function cli(args: string[], env: Record<string, string>, cwd: string): Promise<
         resolve({ code, stdout, stderr });
       },
     );
+    if (onStderr) child.stderr?.on('data', (chunk: Buffer | string) => onStderr(String(chunk), child));
   });
 }
 
@@ -173,8 +179,12 @@ describe('the service-connection-rotator command against the emulator', function
         { AZURE_CLIENT_SECRET: '' },
         /AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH missing/,
       ],
-      [['migrate'], {}, /'migrate' is not available yet: .* issue #12\. Nothing was sent\./],
-      [['revert-migration'], {}, /'revert-migration' is not available yet/],
+      [['migrate'], {}, /'migrate' needs --organization URL/],
+      [
+        ['revert-migration', '--organization', emulator.urls.organization, '--rotate-within-days', '3'],
+        {},
+        /'revert-migration' has no flag '--rotate-within-days'/,
+      ],
       [['frobnicate'], {}, /Unknown command 'frobnicate'/],
       [['merge-reports', 'missing.json'], {}, /Cannot read 'missing\.json'/],
     ];
@@ -311,6 +321,75 @@ describe('the service-connection-rotator command against the emulator', function
     }
   });
 
+  it('migrate: a dry run writes nothing, then two connections move to federation, and revert-migration undoes it', async () => {
+    const names = 'prod-deploy, auto-deploy';
+    const args = (command: string, ...more: string[]) => [
+      command,
+      '--organization',
+      emulator.urls.organization,
+      ...endpoints(),
+      '--connections',
+      names,
+      ...more,
+    ];
+    const dry = await cli(args('migrate', '--dry-run', '--json', 'dry.json'), env, dir);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.deepEqual(writes(emulator), [], 'a dry run writes nothing');
+    const planned = JSON.parse(fs.readFileSync(path.join(dir, 'dry.json'), 'utf8')) as RunReport;
+    assert.deepEqual(
+      planned.connections.map((c) => [c.name, c.action]),
+      [
+        ['auto-deploy', 'would_migrate'],
+        ['prod-deploy', 'would_migrate'],
+      ],
+    );
+
+    const migrated = await cli(args('migrate'), env, dir);
+    assert.equal(migrated.code, 0, migrated.stdout + migrated.stderr);
+    assert.match(migrated.stdout, /^ok +- +auto-deploy +Payments +migrated /m);
+    for (const name of ['prod-deploy', 'auto-deploy']) {
+      const stored = emulator.state.snapshot().serviceConnections.find((c) => c.name === name)!;
+      assert.equal(emulator.state.connection(stored.id)!.scheme, 'WorkloadIdentityFederation', name);
+    }
+    const reverted = await cli(args('revert-migration'), env, dir);
+    assert.equal(reverted.code, 0, reverted.stdout + reverted.stderr);
+    for (const name of ['prod-deploy', 'auto-deploy']) {
+      const stored = emulator.state.snapshot().serviceConnections.find((c) => c.name === name)!;
+      assert.equal(emulator.state.connection(stored.id)!.scheme, 'ServicePrincipal', name);
+    }
+    for (const run of [dry, migrated, reverted]) assertNoSecret(run);
+  });
+
+  it('cancels on SIGINT: the report says what was done and the exit status is 1', async () => {
+    await emulator.close();
+    // Slow propagation keeps the rotation in flight when the signal comes.
+    emulator = await startFor(org, { propagationDelayMs: 4000 });
+    const rotator = await rotatorEndpoint(emulator, ROTATOR_SECRET_CONNECTION);
+    env = {
+      ...env,
+      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+      AZURE_CLIENT_SECRET: rotator.parameters.serviceprincipalkey!,
+    };
+    let sent = false;
+    const run = await cli(
+      ['rotate', '--organization', emulator.urls.organization, ...endpoints(), '--json', 'cancelled.json'],
+      env,
+      dir,
+      (text, child) => {
+        if (!sent && text.includes('plan:')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
+    assert.ok(sent, run.stderr);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, /SIGINT: cancelling/);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'cancelled.json'), 'utf8')) as RunReport;
+    assert.equal(report.cancelled, true);
+    assertNoSecret(run);
+  });
+
   it('signs in with the certificate in AZURE_CLIENT_CERTIFICATE_PATH', async () => {
     const certificate = await rotatorEndpoint(emulator, ROTATOR_CERT_CONNECTION);
     const pem =
@@ -369,10 +448,11 @@ describe('the service-connection-rotator command line', () => {
     assert.match(rotate.stdout, /AZURE_DEVOPS_EXT_PAT/);
     assert.match(rotate.stdout, /AZURE_CLIENT_CERTIFICATE_PATH/);
     assert.match(rotate.stdout, /--force-rotation +.*Not available yet/);
-    assert.match(
-      (await run(['migrate', '--help'])).stdout,
-      /Not available yet: it arrives with the migration work \(issue #12\)/,
-    );
+    assert.doesNotMatch(overview.stdout, /not available/i);
+    const migrate = await run(['migrate', '--help']);
+    assert.match(migrate.stdout, /^Usage: service-connection-rotator migrate --organization URL/m);
+    assert.match(migrate.stdout, /^ {2}--dry-run +Plan and report what would be done/m);
+    assert.doesNotMatch(migrate.stdout, /--rotate-within-days|--automatic-connections/);
     assert.doesNotMatch((await run(['report', '--help'])).stdout, /--dry-run/);
     const none = await run([]);
     assert.equal(none.code, 2);
