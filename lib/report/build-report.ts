@@ -67,6 +67,37 @@ function describeStatus(
   return { detail, next };
 }
 
+/**
+ * What happens to the secret a rotation replaced (spec §10): ours is revoked in this run once the
+ * grace is over (`revokeAfterHours: 0`), else by the first run after it; a foreign one (not minted
+ * by this task) is never revoked and is named by its full keyId for its owner.
+ */
+function previousSecretNext(
+  c: ConnectionReport,
+  entry: PlanEntry,
+  result: RotationResult,
+  revokeAfterHours: number,
+  oldOwn: boolean,
+  finishedAt: number,
+): string {
+  const removed = new Set(result.removedKeyIds.map((k) => k.toLowerCase()));
+  const superseded = entry.supersedes ?? [];
+  if (superseded.length > 0 && superseded.every((k) => removed.has(k.toLowerCase()))) {
+    return `The previous secret ${superseded.join(', ')} was revoked in this run.`;
+  }
+  if (superseded.length > 0 || oldOwn) {
+    const which = superseded.length > 0 ? ` ${superseded.join(', ')}` : '';
+    const from = new Date(finishedAt + revokeAfterHours * 3_600_000).toISOString();
+    return `The previous secret${which} is revoked by the first run from ${from} (revokeAfterHours ${revokeAfterHours}).`;
+  }
+  const foreign =
+    entry.foreign ??
+    (c.credential ? { keyId: c.credential.keyId, displayName: c.credential.displayName } : null);
+  if (!foreign) return '';
+  const name = foreign.displayName ? ` ("${foreign.displayName}")` : '';
+  return `The previous secret keyId ${foreign.keyId}${name} was not minted by this task and is never revoked by it: remove it from the app once nothing else uses it.`;
+}
+
 function row(c: ConnectionReport): ConnectionRow {
   return {
     id: c.id,
@@ -124,11 +155,7 @@ function applyResult(
         keyId: result.newKeyId,
         attribution: 'recorded',
         detail: `Rotated (${entry.rotate?.reason ?? 'due'}): new secret ${short(result.newKeyId)} valid until ${day(end)}.${took}${removed}`,
-        next: oldOwn
-          ? `The previous secret is revoked by a run at least ${policy.revokeAfterHours} h from now.`
-          : c.credential
-            ? `The previous secret ${short(c.credential.keyId)} was not minted by this task and stays on the app until it expires: remove it once nothing else uses it.`
-            : '',
+        next: previousSecretNext(c, entry, result, policy.revokeAfterHours, oldOwn, input.finishedAt),
         failed: false,
         code: result.error?.code ?? null,
       };
@@ -217,6 +244,7 @@ export function buildReport(input: ReportInput): RunReport {
       secretLifetimeDays: policy.secretLifetimeDays,
       revokeAfterHours: policy.revokeAfterHours,
       automaticConnections: policy.automaticConnections,
+      forceRotation: policy.forceRotation ?? false,
     },
     projects: inventory.projects.map((p) => p.name),
     connections,

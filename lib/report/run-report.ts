@@ -74,6 +74,8 @@ export interface RunReport {
     secretLifetimeDays: number;
     revokeAfterHours: number;
     automaticConnections: 'report' | 'takeOver';
+    /** Every connection in scope was rotated whatever its expiry (spec §10). */
+    forceRotation?: boolean;
   };
   projects: string[];
   connections: ConnectionRow[];

@@ -33,7 +33,9 @@ export type RotateReason =
   /** The app has no password the connection could be using. */
   | 'no_password'
   /** We minted passwords for this connection but it carries no record: establish one. */
-  | 'record_missing';
+  | 'record_missing'
+  /** Policy `forceRotation`: rotated now whatever its expiry (a leaked secret, spec §10). */
+  | 'forced';
 
 /** What the executor does with a connection. */
 export type PlanAction = 'rotate' | 'cleanup' | 'skip' | 'nothing';
@@ -59,6 +61,24 @@ export interface PlanEntry {
   removeOrphans: string[];
   /** Set when `action` is `skip`: nothing is changed, not even cleaned up. */
   skip: SkipReason | null;
+  /**
+   * With `rotate`: keyIds of our passwords for this connection that the switch supersedes (the
+   * recorded one, or without a record the attributed one when it is ours). The executor revokes
+   * them in the same run once the grace counted from its switch is over (at once with
+   * `revokeAfterHours: 0`, spec §10); else a run after the grace retires them.
+   */
+  supersedes: string[];
+  /**
+   * With `rotate` of a connection without a record: keyIds of our other passwords for it, older
+   * than the orphan guard: orphans of a crashed first rotation. The executor removes them as soon
+   * as its switch has committed a record (issue #14 §2), instead of a run after the grace.
+   */
+  orphansAfterSwitch: string[];
+  /**
+   * With `rotate`: the credential in use that this product did not mint (attributed, no marker of
+   * ours). Never revoked; the report names it so its owner removes it once nothing else uses it.
+   */
+  foreign: { keyId: string; displayName: string | null } | null;
 }
 
 /** The plan of one run. Plain data: a dry run's output. */
@@ -77,8 +97,10 @@ export interface Plan {
  *    (app not found or not readable, other tenant, disabled service principal, ...); certificate
  *    (not supported yet); disabled or not ready; Automatic under policy `report`.
  * 2. `rotate` when due: expired, recorded credential missing, no password, or `daysLeft` ≤
- *    `rotateWithinDays`; also `record_missing` (see the file comment). `takeOver` for Automatic
- *    connections under policy `takeOver`.
+ *    `rotateWithinDays`; with policy `forceRotation`, whatever its expiry (`forced`); also
+ *    `record_missing` (see the file comment). `takeOver` for Automatic connections under policy
+ *    `takeOver`. A rotation also names what its switch supersedes, the orphans it removes once
+ *    the switch committed a record, and a foreign credential in use (see `afterSwitch`).
  * 3. `retire`: our passwords for it minted before the record's `installedAt` (and not after the
  *    install it replaced, `previousInstalledAt`, when the record names one), once `now −
  *    installedAt` ≥ `revokeAfterHours`.
@@ -117,6 +139,9 @@ function planConnection(
     retire: [],
     removeOrphans: [],
     skip: null,
+    supersedes: [],
+    orphansAfterSwitch: [],
+    foreign: null,
   };
   const due = dueReason(report, policy);
   const skip = whySkip(report, policy, due !== null);
@@ -140,7 +165,39 @@ function planConnection(
     takeOver: reason !== null && report.creationMode === 'Automatic',
     retire,
     removeOrphans,
+    ...(reason ? afterSwitch(report, ours, [...retire, ...removeOrphans], policy, nowMs) : {}),
   };
+}
+
+/**
+ * What a rotation's switch supersedes (see {@link PlanEntry.supersedes}, `orphansAfterSwitch`,
+ * `foreign`). Without a record the attributed password is treated as the one in use: if it is
+ * ours it gets the grace, never the orphan treatment (the record may have been edited out).
+ */
+function afterSwitch(
+  report: ConnectionReport,
+  ours: readonly OurPassword[],
+  planned: readonly string[],
+  policy: RotationPolicy,
+  nowMs: number,
+): Pick<PlanEntry, 'supersedes' | 'orphansAfterSwitch' | 'foreign'> {
+  const isOurs = (keyId: string) => ours.some((p) => p.keyId.toLowerCase() === keyId.toLowerCase());
+  const notPlanned = (keyId: string) => !planned.some((k) => k.toLowerCase() === keyId.toLowerCase());
+  const inUse =
+    report.record?.keyId ?? (report.credential?.kind === 'secret' ? report.credential.keyId : null);
+  const supersedes = inUse && isOurs(inUse) && notPlanned(inUse) ? [inUse.toLowerCase()] : [];
+  const credential = report.credential;
+  const foreign =
+    !report.record && credential?.kind === 'secret' && !isOurs(credential.keyId)
+      ? { keyId: credential.keyId, displayName: credential.displayName }
+      : null;
+  const orphansAfterSwitch = report.record
+    ? []
+    : ours
+        .filter((p) => p.keyId.toLowerCase() !== inUse?.toLowerCase() && notPlanned(p.keyId))
+        .filter((p) => nowMs - p.mintedMs >= policy.orphanMinAgeMinutes * 60_000)
+        .map((p) => p.keyId);
+  return { supersedes, orphansAfterSwitch, foreign };
 }
 
 function dueReason(report: ConnectionReport, policy: RotationPolicy): RotateReason | null {
@@ -148,7 +205,7 @@ function dueReason(report: ConnectionReport, policy: RotationPolicy): RotateReas
   if (code === 'recorded_credential_missing' || code === 'no_password') return code;
   if (report.status === 'expired') return 'expired';
   if (report.daysLeft !== null && report.daysLeft <= policy.rotateWithinDays) return 'expiring';
-  return null;
+  return policy.forceRotation ? 'forced' : null;
 }
 
 function whySkip(report: ConnectionReport, policy: RotationPolicy, due: boolean): SkipReason | null {
@@ -222,6 +279,8 @@ function rotateMessage(reason: RotateReason, report: ConnectionReport): string {
       return `The recorded secret (keyId ${report.record?.keyId}) is no longer on the application.`;
     case 'no_password':
       return 'The application has no secret the connection could be using.';
+    case 'forced':
+      return `Rotation forced (forceRotation): the secret in use${report.expiresAt ? `, valid until ${report.expiresAt},` : ''} is replaced now.`;
     case 'record_missing':
       return 'Secrets minted by this product exist for the connection but it carries no record of the one in use; rotating establishes one.';
   }

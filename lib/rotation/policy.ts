@@ -3,7 +3,7 @@
  * are revoked, and what happens to Automatic connections (spec §3, §5).
  */
 import type { InputProblem } from '../options/invalid-input';
-import { type Checked, type NumberInput, oneOf, wholeNumber } from '../options/rules';
+import { type Checked, type NumberInput, oneOf, wholeNumber, yesNo } from '../options/rules';
 
 /** How Automatic connections (`creationMode: Automatic`) are treated (spec §5.3). */
 export type AutomaticConnectionsPolicy = 'report' | 'takeOver';
@@ -28,15 +28,22 @@ export interface RotationPolicy {
    * has no such guard; it is our addition (see `planner.ts`). @default 60
    */
   orphanMinAgeMinutes: number;
+  /**
+   * Rotate every connection in scope now, whatever its expiry: the response to a leaked secret
+   * (spec §10). With `revokeAfterHours: 0` the superseded secret is revoked in the same run.
+   * Optional so policies written before it stay valid. @default false
+   */
+  forceRotation?: boolean;
 }
 
 /** The defaults of the task's inputs. */
-export const DEFAULT_ROTATION_POLICY: Readonly<RotationPolicy> = Object.freeze({
+export const DEFAULT_ROTATION_POLICY: Readonly<Required<RotationPolicy>> = Object.freeze({
   rotateWithinDays: 30,
   secretLifetimeDays: 180,
   revokeAfterHours: 24,
   automaticConnections: 'report',
   orphanMinAgeMinutes: 60,
+  forceRotation: false,
 });
 
 /** Longest secret lifetime Entra recommends and the task accepts, in days. */
@@ -60,6 +67,8 @@ export interface PolicyInput {
   automaticConnections?: AutomaticConnectionsPolicy | string;
   /** @default 60 */
   orphanMinAgeMinutes?: NumberInput;
+  /** @default false */
+  forceRotation?: boolean | string;
 }
 
 /** The policy, or what is wrong with it, one problem per option (spec §3). */
@@ -101,6 +110,7 @@ export function parsePolicy(input: PolicyInput): { policy: RotationPolicy; probl
       wholeNumber('orphanMinAgeMinutes', input.orphanMinAgeMinutes, d.orphanMinAgeMinutes, 0, null),
       d.orphanMinAgeMinutes,
     ),
+    forceRotation: take(yesNo('forceRotation', input.forceRotation, d.forceRotation), d.forceRotation),
   };
   // A fresh secret has lifetime − 1 whole days left moments after minting; if that is already
   // within rotateWithinDays, every run would rotate again.

@@ -14,6 +14,7 @@
 import { MS_PER_DAY } from '../clock';
 import type { EndpointDocument } from '../devops/types';
 import { RotatorError } from '../errors';
+import { removalsAfterSwitch } from './after-switch';
 import { logRemoval, removePlanned } from './cleanup';
 import { formatMarker } from './marker';
 import type { PlanEntry } from './planner';
@@ -62,6 +63,8 @@ class Rotation {
   private step: RotationStep = 'mint';
   private secret = '';
   private commit: Commit = 'no';
+  /** When the switching PUT was sent (its record's `installedAt`): the grace counts from here. */
+  private switchedAtMs = 0;
   /** The last step that succeeded, for a cancellation that interrupts the next one. */
   private lastDone: RotationStep | null = null;
 
@@ -91,7 +94,7 @@ class Rotation {
       this.result.action = 'rotated';
       this.result.tookOver = this.entry.takeOver;
       const removal = await removePlanned(
-        this.entry,
+        removalsAfterSwitch(this.entry, this.ctx.policy, this.switchedAtMs, this.ctx.clock.now()),
         this.target.appObjectId,
         [this.result.newKeyId!],
         this.ctx,
@@ -175,7 +178,8 @@ class Rotation {
     const latest = await this.read();
     assertStillAsPlanned(latest, this.entry);
     this.commit = 'maybe';
-    const document = installedNow(withPreviousInstall(proposed, latest), this.ctx.clock.now());
+    this.switchedAtMs = this.ctx.clock.now();
+    const document = installedNow(withPreviousInstall(proposed, latest), this.switchedAtMs);
     try {
       await this.ctx.connections.update(document);
       this.commit = 'yes';

@@ -28,6 +28,11 @@ export const INVALID_INPUT_CASES: readonly InvalidInputCase[] = [
     { inputs: { action: 'delete' } },
     /Input 'action' has value 'delete': expected one of 'report', 'rotate'/,
   ],
+  [
+    'forceRotation not a boolean',
+    { inputs: { forceRotation: 'yes please' } },
+    /Input 'forceRotation' has value 'yes please': expected 'true' or 'false'/,
+  ],
   ['non-numeric warningDays', { inputs: { warningDays: 'soon' } }, /Input 'warningDays' has value 'soon'/],
   [
     'negative rotateWithinDays',

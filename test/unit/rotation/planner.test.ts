@@ -247,6 +247,115 @@ const table: Row[] = [
     passwords: [ours(k(2), CONN, NOW - days(1))],
     expect: { action: 'skip', skipCode: 'connection_not_ready', actionRequired: false, removeOrphans: [] },
   },
+  // forceRotation (spec §10) and what a rotation's switch supersedes (issue #14).
+  {
+    label: 'forceRotation on an ok connection: rotate (forced), superseding its recorded password',
+    report: { daysLeft: 170, ...recorded },
+    passwords: [ours(k(1), CONN, INSTALLED - minutes(1))],
+    policy: { forceRotation: true },
+    expect: {
+      action: 'rotate',
+      reason: 'forced',
+      supersedes: [k(1)],
+      orphansAfterSwitch: [],
+      foreign: null,
+      retire: [],
+    },
+  },
+  {
+    label: 'forceRotation off: the same ok connection is left alone',
+    report: { daysLeft: 170, ...recorded },
+    passwords: [ours(k(1), CONN, INSTALLED - minutes(1))],
+    expect: { action: 'nothing', rotate: null, supersedes: [] },
+  },
+  {
+    label: 'forceRotation does not override a skip (Automatic under report)',
+    report: { daysLeft: 170, creationMode: 'Automatic' },
+    policy: { forceRotation: true },
+    expect: { action: 'skip', skipCode: 'automatic_report' },
+  },
+  {
+    label: 'forceRotation with a foreign secret in use: rotate; the foreign one is named, never superseded',
+    report: {
+      daysLeft: 300,
+      credential: {
+        kind: 'secret',
+        keyId: k(7),
+        displayName: 'made by hand',
+        endDateTime: iso(NOW + days(300)),
+        attribution: 'inferred',
+        candidates: 1,
+      },
+    },
+    passwords: [password(k(7), NOW + days(300), 'made by hand')],
+    policy: { forceRotation: true },
+    expect: {
+      action: 'rotate',
+      reason: 'forced',
+      supersedes: [],
+      foreign: { keyId: k(7), displayName: 'made by hand' },
+      orphansAfterSwitch: [],
+    },
+  },
+  {
+    label: 'first rotation after a crashed one: the orphan older than the guard goes after the switch',
+    report: {
+      status: 'critical',
+      daysLeft: 3,
+      credential: {
+        kind: 'secret',
+        keyId: k(7),
+        displayName: 'ci',
+        endDateTime: iso(NOW + days(3)),
+        attribution: 'unknown',
+        candidates: 2,
+      },
+    },
+    passwords: [password(k(7), NOW + days(3)), ours(k(2), CONN, NOW - minutes(61))],
+    expect: {
+      action: 'rotate',
+      reason: 'expiring',
+      supersedes: [],
+      orphansAfterSwitch: [k(2)],
+      foreign: { keyId: k(7), displayName: 'ci' },
+      retire: [],
+      removeOrphans: [],
+    },
+  },
+  {
+    label: 'first rotation: an orphan younger than the guard is kept (a run may be using it)',
+    report: {
+      status: 'critical',
+      daysLeft: 3,
+      credential: {
+        kind: 'secret',
+        keyId: k(7),
+        displayName: 'ci',
+        endDateTime: iso(NOW + days(3)),
+        attribution: 'unknown',
+        candidates: 2,
+      },
+    },
+    passwords: [password(k(7), NOW + days(3)), ours(k(2), CONN, NOW - minutes(59))],
+    expect: { action: 'rotate', orphansAfterSwitch: [] },
+  },
+  {
+    label: 'no record, ours attributed as in use: superseded with the grace, never an orphan',
+    report: {
+      status: 'critical',
+      daysLeft: 3,
+      credential: {
+        kind: 'secret',
+        keyId: k(2),
+        displayName: 'x',
+        endDateTime: iso(NOW + days(3)),
+        attribution: 'inferred',
+        candidates: 1,
+      },
+    },
+    passwords: [ours(k(2), CONN, NOW - days(177), 180), ours(k(3), CONN, NOW - days(2))],
+    expect: { action: 'rotate', supersedes: [k(2)], orphansAfterSwitch: [k(3)], foreign: null },
+  },
 ];
 
 function entryFor(row: Row): PlanEntry {

@@ -42,6 +42,7 @@ describe('task inputs', () => {
         revokeAfterHours: 24,
         automaticConnections: 'report',
         orphanMinAgeMinutes: 60,
+        forceRotation: false,
       },
       maxParallel: 8,
       graphUrl: 'https://graph.microsoft.com',
@@ -150,6 +151,11 @@ describe('task inputs', () => {
       'dryRun not a boolean',
       (a) => (a.inputs.dryRun = 'yes'),
       /Input 'dryRun' has value 'yes': expected 'true' or 'false'/,
+    ],
+    [
+      'forceRotation not a boolean',
+      (a) => (a.inputs.forceRotation = 'now'),
+      /Input 'forceRotation' has value 'now': expected 'true' or 'false'/,
     ],
     [
       'maxParallel zero',
