@@ -62,23 +62,23 @@ export interface PlanEntry {
   /** Set when `action` is `skip`: nothing is changed, not even cleaned up. */
   skip: SkipReason | null;
   /**
-   * With `rotate`: keyIds of our passwords for this connection that the switch supersedes (the
+   * With `rotate` (absent on entries built before it existed: none): keyIds of our passwords for this connection that the switch supersedes (the
    * recorded one, or without a record the attributed one when it is ours). The executor revokes
    * them in the same run once the grace counted from its switch is over (at once with
    * `revokeAfterHours: 0`, spec §10); else a run after the grace retires them.
    */
-  supersedes: string[];
+  supersedes?: string[];
   /**
    * With `rotate` of a connection without a record: keyIds of our other passwords for it, older
    * than the orphan guard: orphans of a crashed first rotation. The executor removes them as soon
    * as its switch has committed a record (issue #14 §2), instead of a run after the grace.
    */
-  orphansAfterSwitch: string[];
+  orphansAfterSwitch?: string[];
   /**
    * With `rotate`: the credential in use that this product did not mint (attributed, no marker of
    * ours). Never revoked; the report names it so its owner removes it once nothing else uses it.
    */
-  foreign: { keyId: string; displayName: string | null } | null;
+  foreign?: { keyId: string; displayName: string | null } | null;
 }
 
 /** The plan of one run. Plain data: a dry run's output. */

@@ -150,7 +150,7 @@ describe('buildReport', () => {
         keyId: NEW_KEY,
         attribution: 'recorded',
         detail: `Rotated (expiring): new secret ${NEW_KEY.slice(0, 8)} valid until ${iso(NOW + days(180)).slice(0, 10)}.`,
-        next: `The previous secret ${KEY.slice(0, 8)} was not minted by this task and stays on the app until it expires: remove it once nothing else uses it.`,
+        next: `The previous secret keyId ${KEY} ("ci") was not minted by this task and is never revoked by it: remove it from the app once nothing else uses it.`,
       },
     ],
     [
@@ -234,6 +234,7 @@ describe('buildReport', () => {
       secretLifetimeDays: 90,
       revokeAfterHours: 2,
       automaticConnections: 'report',
+      forceRotation: false,
     });
     // Without newExpiresAt the lifetime comes from the plan's policy: 90 days, ok under warningDays 60.
     const rotated = built.connections[0]!;
