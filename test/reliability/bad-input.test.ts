@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { Emulator, OrgDescription } from '../../emulator';
+import { agentCommands, hostileOrg, TASK_OWN_COMMANDS } from '../task/hostile-org';
 import {
   applyChange,
   BASE_INPUTS,
@@ -233,6 +234,48 @@ describe('reliability: bad inputs and environments fail cleanly', function () {
       );
     });
   }
+});
+
+describe('reliability: an organization whose text carries logging commands', function () {
+  this.timeout(120_000);
+
+  it('runs with only its own commands reaching the agent; names exact in the report (secret scan clean)', async () => {
+    stagedTaskDir();
+    const { org, names, fault } = hostileOrg();
+    const hostile = await startFor(org, { propagationDelayMs: 500 });
+    try {
+      hostile.faults.add(fault);
+      const run = await runTaskJob({
+        section: SECTION,
+        emulator: hostile,
+        org,
+        inputs: { action: 'rotate', projects: '*' },
+      });
+      const commands = agentCommands(run);
+      const injected = commands.filter((c) => !TASK_OWN_COMMANDS.has(c.command) || c.at !== 0);
+      assert.deepEqual(
+        injected.map((c) => c.line),
+        [],
+      );
+      const variables = commands
+        .filter((c) => c.command === 'task.setvariable')
+        .map((c) => String(c.properties.variable));
+      assert.equal(new Set(variables).size, variables.length, 'each output variable set once');
+      assert.equal(commands.filter((c) => c.command === 'task.complete').length, 1);
+      for (const name of Object.values(names))
+        assert.ok(
+          run.report?.connections.some((c) => c.name === name),
+          name,
+        );
+      survived(
+        SECTION,
+        'names, a description, an app name and an error text carrying ##vso commands (setvariable, task.complete, prependpath, artifact.upload)',
+        `${commands.length} command(s) reached the agent, all the task's own (${variables.length} setvariable, 1 task.complete, result ${run.result}); names exact in the report`,
+      );
+    } finally {
+      await hostile.close();
+    }
+  });
 });
 
 function withPort(inputs: Record<string, string> | undefined, port: string): Record<string, string> {

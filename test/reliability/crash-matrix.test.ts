@@ -289,6 +289,49 @@ describe('reliability: the bundled task killed at every step boundary', function
       });
     }
   }
+
+  // Issue #14 §2: the orphan of a crashed first rotation goes in the run that commits the record.
+  it('crash before the PUT of a first rotation (a first takeover): zero orphans after one more run', async () => {
+    const target = TARGETS.automatic;
+    const startMs = Date.now();
+    const org = crashOrg(startMs);
+    const e = await startFor(org, { startTime: new Date(startMs) });
+    emulator = e;
+    const w = new CredentialWitness(e, seededHistory(startMs));
+    witness = w;
+    const run = (extra: Partial<Parameters<typeof runTaskJob>[0]> = {}) =>
+      runTaskJob({ section: SECTION, emulator: e, org, inputs: INPUTS, timeoutMs: 90_000, ...extra });
+    const ours = () => productPasswords(e, target.id).map((p) => p.keyId);
+    assert.equal(
+      parseRecord(e.state.connection(target.id)!.description),
+      null,
+      'no record: a first rotation',
+    );
+
+    const holds = hold('devops.endpoints.update', { connectionId: target.id }).map(
+      (rule) => e.faults.add(rule).id,
+    );
+    const crash = await run({ killWhen: stepLine(target, 'prove_connection') });
+    for (const id of holds) e.faults.remove(id);
+    assert.ok(crash.crashed && crash.result === null, 'killed before the PUT');
+    const orphans = ours();
+    assert.equal(orphans.length, 1, 'the crashed run left one password of ours');
+    assert.equal(w.storedKeyId(target.id), target.initialKeyId, 'the connection still stores its old secret');
+
+    e.clock.advance(61 * MINUTE); // past the orphan guard
+    const next = await run();
+    assertCompleted(next);
+    assert.equal(rowOf(next, target.name).action, 'rotated');
+    const stored = w.storedKeyId(target.id);
+    assert.equal(parseRecord(e.state.connection(target.id)!.description)?.keyId, stored);
+    assert.deepEqual(ours(), [stored], 'zero orphans: only the password in use is left of ours');
+    await assertInvariants(e, w, { connections: CHECKED, graceHours: 24 }, 'first rotation, one more run');
+    survived(
+      SECTION,
+      'before the PUT of a first rotation × automatic',
+      `kill: task line "prove_connection", the PUT held; one run +61 min later: rotated, orphan ${orphans[0]!.slice(0, 8)} removed in that run, 0 orphans, ${w.removals} removal(s), none in use`,
+    );
+  });
 });
 
 function assertCompleted(run: ReliabilityRun): void {

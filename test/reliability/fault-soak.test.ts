@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { type Emulator, type FaultRuleInput, generateOrg, type OrgDescription } from '../../emulator';
 import { createPrng } from '../../emulator/core/prng';
+import { CONCURRENCY_SHAPES } from '../../emulator/faults';
 import type { RunReport } from '../../lib/report/run-report';
 import { stagedTaskDir, startFor } from '../task/task-harness';
 import { CredentialWitness } from './support/credential-witness';
@@ -28,7 +29,17 @@ const FAULTS: readonly FaultRuleInput[] = [
   { id: '503', kind: 'unavailable', retryAfterSeconds: 1, probability: 0.0588 },
   { id: 'reset', kind: 'reset', probability: 0.0121 },
   { id: 'reset-after-effect', kind: 'reset', afterEffect: true, probability: 0.0123 },
-  { id: 'graph-concurrency', service: 'graph', kind: 'concurrency', probability: 0.05 },
+  // Graph's concurrency refusal in its four shapes (409, 503 with the message, 400 with the code,
+  // 400 Request_BadRequest with only the message): the first four mints get one each, in turn,
+  // then any Graph request may get the next shape.
+  {
+    id: 'graph-concurrency-shapes',
+    operation: 'graph.applications.addPassword',
+    kind: 'concurrency',
+    shape: 'cycle',
+    times: 4,
+  },
+  { id: 'graph-concurrency', service: 'graph', kind: 'concurrency', shape: 'cycle', probability: 0.05 },
 ];
 
 const INPUTS = {
@@ -131,6 +142,7 @@ describe('reliability: a fault soak ends where a fault-free run ends', function 
     }
     const log = e.requests();
     const count = (kind: string) => log.filter((r) => r.fault === kind).length;
+    const shapes = (shape: string) => log.filter((r) => r.faultShape === shape).length;
     const total = log.length;
     e.faults.clear();
     e.faults.propagationDelayMs = 0;
@@ -151,10 +163,12 @@ describe('reliability: a fault soak ends where a fault-free run ends', function 
       count('throttle') > 0 && count('unavailable') > 0 && count('reset') > 0 && count('concurrency') > 0,
       'every kind of fault was injected',
     );
+    for (const shape of CONCURRENCY_SHAPES)
+      assert.ok(shapes(shape) > 0, `a ${shape} concurrency refusal was sent`);
     survived(
       SECTION,
       `${soak.report.connections.length} connections, ${rotated} rotated`,
-      `${total} requests: ${count('throttle')} × 429 (Retry-After 1–2 s), ${count('unavailable')} × 503, ${count('reset')} resets, ${count('concurrency')} concurrency refusals, propagation ${propagationMin / 1000}–${propagationMax / 1000} s; ${(soak.durationMs / 1000).toFixed(0)} s`,
+      `${total} requests: ${count('throttle')} × 429 (Retry-After 1–2 s), ${count('unavailable')} × 503, ${count('reset')} resets, ${count('concurrency')} concurrency refusals (${CONCURRENCY_SHAPES.map((x) => `${shapes(x)} ${x}`).join(', ')}), propagation ${propagationMin / 1000}–${propagationMax / 1000} s; ${(soak.durationMs / 1000).toFixed(0)} s`,
     );
     survived(
       SECTION,
