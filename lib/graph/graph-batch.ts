@@ -12,7 +12,7 @@ import { HttpError } from '../errors';
 import type { JsonHttpClient } from '../http/http-client';
 import { decideRetry, type RetryOptions } from '../http/retry-policy';
 import type { Logger } from '../logger';
-import { graphErrorCode } from './graph-parse';
+import { graphServiceCode } from './concurrency-refusal';
 
 /** Most requests Graph accepts in one batch. */
 export const MAX_BATCH_SIZE = 20;
@@ -77,7 +77,8 @@ export async function runChunk(
         final.push(answer);
         continue;
       }
-      const serviceCode = graphErrorCode(answer.body);
+      // Every shape of Graph's concurrency refusal, also the 400 that only its message identifies.
+      const serviceCode = graphServiceCode(answer.body);
       const decision = decideRetry(
         {
           attempt,

@@ -6,7 +6,14 @@ import { MsalTokenProvider } from '../../lib/auth/msal-token-provider';
 import { GraphClient } from '../../lib/graph/graph-client';
 import { FakeClock } from '../unit/http/fake-clock';
 import { EmulatorDrivenClock, ops, startAdaptersEmulator } from './adapters-harness';
-import { ROTATOR_APP, ROTATOR_SECRET, TENANT, targetKeyId, targetObjectId } from './adapters-org';
+import {
+  ROTATOR_APP,
+  ROTATOR_SECRET,
+  TENANT,
+  targetAppId,
+  targetKeyId,
+  targetObjectId,
+} from './adapters-org';
 
 /**
  * Graph's "concurrent requests" refusal in each of its four shapes (409 / 503 / 400 with the
@@ -155,6 +162,22 @@ describe('Graph concurrency refusal, every shape, every credential write', () =>
       ops(emulator, 'graph.applications.get').map((e) => e.faultShape ?? e.status),
       [...CONCURRENCY_SHAPES, 200],
     );
+  });
+
+  it('a $batch read item refused in each shape in turn is re-batched until it is found', async () => {
+    emulator.faults.add({
+      operation: 'graph.applications.get',
+      kind: 'concurrency',
+      shape: 'cycle',
+      times: 4,
+    });
+    const result = await client(new EmulatorDrivenClock(emulator)).lookupApplications([targetAppId(5)]);
+    assert.equal(result.get(targetAppId(5))?.kind, 'found');
+    assert.deepEqual(
+      ops(emulator, 'graph.applications.get').map((e) => e.faultShape ?? e.status),
+      [...CONCURRENCY_SHAPES, 200],
+    );
+    assert.equal(ops(emulator, 'graph.batch').length, 5);
   });
 
   it('keeps one credential write in flight per application, and none waits for another app', async () => {
