@@ -130,8 +130,9 @@ export const FLAGS: readonly Flag[] = [
   {
     name: 'force-rotation',
     type: 'boolean',
-    help: 'Rotate every connection in scope now. Not available yet (issue #14): refused.',
+    help: 'Rotate every connection in scope now, whatever its expiry (a leaked secret); with --revoke-after-hours 0 the superseded secret this product minted is revoked in the same run.',
     commands: ROTATE,
+    setsOption: true,
   },
   {
     name: 'graph-url',

@@ -38,7 +38,9 @@ const ENVIRONMENT = [
   '  AZURE_TENANT_ID, AZURE_CLIENT_ID  The rotator identity (reads and writes app credentials in Graph), with',
   '  AZURE_CLIENT_SECRET             its client secret, or',
   '  AZURE_CLIENT_CERTIFICATE_PATH   a PEM file holding its certificate and private key (PFX and passwords: not supported).',
-  '                                  The signed-in Azure CLI is not supported yet: set the variables above.',
+  '                                  With neither a secret nor a certificate set (and no AZURE_CLIENT_ID), the',
+  "                                  signed-in Azure CLI is the rotator ('az login'; tenant from AZURE_TENANT_ID",
+  "                                  or 'az account show'); it must be able to write the apps' credentials.",
   '  NO_COLOR                        No color in the table (color is used only on a terminal).',
 ];
 

@@ -49,10 +49,7 @@ export async function runCommand(
   if (organizations.length === 0) {
     throw new UsageError(`'${command}' needs --organization URL (repeat it for several organizations).`);
   }
-  if (values['force-rotation']) {
-    throw new UsageError('--force-rotation is not available yet (issue #14). Nothing was sent.');
-  }
-  const identities = identitiesFrom(io.env);
+  const identities = await identitiesFrom(io.env);
   const proxy = networkFrom(io.env);
   const secrets = new Set([...identities.secrets, ...proxy.secrets]);
   const write = (stream: CliIo['stdout'], text: string) => {
@@ -70,7 +67,9 @@ export async function runCommand(
   const options: Record<string, string> = {};
   for (const flag of flagsOf(command)) {
     const value = values[flag.name];
-    if (flag.setsOption && typeof value === 'string') options[camel(flag.name)] = value;
+    if (flag.setsOption && (typeof value === 'string' || typeof value === 'boolean')) {
+      options[camel(flag.name)] = String(value);
+    }
   }
   const rotators = organizations.map((organizationUrl): Rotator => {
     try {
@@ -90,6 +89,7 @@ export async function runCommand(
     }
   });
 
+  if (identities.source === 'azure-cli') log('rotator identity: the signed-in Azure CLI');
   // The proxy without its credentials.
   const network = rotators[0]?.clients.network;
   if (network) log(`network: ${network.describe()}`);

@@ -2,15 +2,18 @@
  * The human table on stdout. Names and texts come from the services, so every control character
  * (C0, C1 — ESC starts a terminal escape sequence) and every invisible format character (bidi
  * overrides, zero-width) is stripped before printing: nobody can write to the terminal through a
- * connection name. Color only on a terminal, and never with `NO_COLOR` (https://no-color.org).
+ * connection name, and no pipeline agent runs a logging command from one. Color only on a terminal, and never with `NO_COLOR` (https://no-color.org).
  */
-import { type ConnectionRow, type RunReport, worstFirst } from '../lib';
+import { type ConnectionRow, neutraliseLoggingCommands, type RunReport, worstFirst } from '../lib';
 
 const STRIP = /[\p{Cc}\p{Cf}]/gu;
 
-/** `text` without control or format characters. */
+/**
+ * `text` without control or format characters, and with `##vso[` / `##[` broken up: the CLI runs
+ * in pipelines too (examples/multi-org.yml), where the agent acts on those markers in any line.
+ */
 export function printable(text: string): string {
-  return text.replace(STRIP, '');
+  return neutraliseLoggingCommands(text.replace(STRIP, ''));
 }
 
 const COLORS: Record<string, string> = {

@@ -27,13 +27,18 @@ export type RotatorCredential =
    * Workload identity federation: a fresh Azure DevOps OIDC token for the rotator's service
    * connection is exchanged for each Entra token (`System.OidcRequestUri` and the job token).
    */
-  | { kind: 'federated'; oidcRequestUri: string; jobToken: string; serviceConnectionId: string };
+  | { kind: 'federated'; oidcRequestUri: string; jobToken: string; serviceConnectionId: string }
+  /**
+   * Tokens the caller obtains itself, for any scope (the CLI's signed-in Azure CLI). They serve
+   * Graph and, with `devOps: { kind: 'rotator' }`, Azure DevOps; `appId` is not needed.
+   */
+  | { kind: 'tokens'; tokens: TokenProvider };
 
 /** The identity that reads and writes application credentials. */
 export interface RotatorIdentityOptions {
   tenantId: string;
-  /** Application (client) id. */
-  appId: string;
+  /** Application (client) id; required except with credential kind `tokens`. */
+  appId?: string;
   /** The rotator connection's `data.environment`. @default 'AzureCloud' */
   environment?: string;
   credential: RotatorCredential;
@@ -94,34 +99,7 @@ export function createClients(options: ClientOptions): AzureClients {
     authorityHost: options.authorityHost,
   });
 
-  const credential: CredentialInput =
-    options.rotator.credential.kind === 'federated'
-      ? {
-          kind: 'assertion',
-          getAssertion: oidcAssertionSource({
-            oidcRequestUri: options.rotator.credential.oidcRequestUri,
-            serviceConnectionId: options.rotator.credential.serviceConnectionId,
-            jobToken: staticTokenProvider(options.rotator.credential.jobToken),
-            clock,
-            logger,
-            limiter: limiters.devops,
-            ...viaNetwork,
-          }),
-        }
-      : options.rotator.credential.kind === 'secret'
-        ? { kind: 'secret', clientSecret: options.rotator.credential.clientSecret }
-        : { kind: 'certificate', pem: options.rotator.credential.pem };
-
-  const rotatorTokens = new MsalTokenProvider({
-    tenantId: options.rotator.tenantId,
-    clientId: options.rotator.appId,
-    credential,
-    authorityHost: cloud.authorityHost,
-    clock,
-    logger,
-    limiter: limiters.entra,
-    ...viaNetwork,
-  });
+  const rotatorTokens = msalTokens(options, cloud.authorityHost, { clock, logger, limiters, viaNetwork });
 
   const authentication: DevOpsAuthentication =
     options.devOps.kind === 'pat'
@@ -161,4 +139,52 @@ export function createClients(options: ClientOptions): AzureClients {
     ...viaNetwork,
   });
   return { cloud, devops, graph, prover, rotatorTokens, limiters, network };
+}
+
+/**
+ * The rotator's tokens: the caller's own provider (`tokens`), or msal-node client credentials with a
+ * secret, a certificate or a federated assertion.
+ */
+function msalTokens(
+  options: ClientOptions,
+  authorityHost: string,
+  shared: { clock: Clock; logger: Logger; limiters: ServiceLimiters; viaNetwork: { fetch?: typeof fetch } },
+): TokenProvider {
+  const { clock, logger, limiters, viaNetwork } = shared;
+  const given = options.rotator.credential;
+  let credential: CredentialInput;
+  switch (given.kind) {
+    case 'federated':
+      credential = {
+        kind: 'assertion',
+        getAssertion: oidcAssertionSource({
+          oidcRequestUri: given.oidcRequestUri,
+          serviceConnectionId: given.serviceConnectionId,
+          jobToken: staticTokenProvider(given.jobToken),
+          clock,
+          logger,
+          limiter: limiters.devops,
+          ...viaNetwork,
+        }),
+      };
+      break;
+    case 'secret':
+      credential = { kind: 'secret', clientSecret: given.clientSecret };
+      break;
+    case 'certificate':
+      credential = { kind: 'certificate', pem: given.pem };
+      break;
+    case 'tokens':
+      return given.tokens;
+  }
+  return new MsalTokenProvider({
+    tenantId: options.rotator.tenantId,
+    clientId: options.rotator.appId ?? '',
+    credential,
+    authorityHost,
+    clock,
+    logger,
+    limiter: limiters.entra,
+    ...viaNetwork,
+  });
 }

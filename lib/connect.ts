@@ -295,10 +295,12 @@ function resolve(options: ConnectOptions): Resolved {
     required('rotator.tenantId', options.rotator?.tenantId, 'the rotator identity’s tenant id'),
     '',
   );
-  take(
-    required('rotator.appId', options.rotator?.appId, 'the rotator identity’s application (client) id'),
-    '',
-  );
+  if (options.rotator?.credential?.kind !== 'tokens') {
+    take(
+      required('rotator.appId', options.rotator?.appId, 'the rotator identity’s application (client) id'),
+      '',
+    );
+  }
   problems.push(...credentialProblems(options));
 
   const scope = scopeProblems({ projects: options.projects, connections: options.connections });
@@ -354,8 +356,15 @@ function credentialProblems(options: ConnectOptions): InputProblem[] {
         'expected the OIDC request URI, the job access token and the service connection id for workload identity federation',
       );
     }
+  } else if (credential?.kind === 'tokens') {
+    if (typeof credential.tokens?.getToken !== 'function') {
+      missing('rotator.credential.tokens', 'expected a token provider (an object with getToken(scope))');
+    }
   } else {
-    missing('rotator.credential', "expected a credential of kind 'secret', 'certificate' or 'federated'");
+    missing(
+      'rotator.credential',
+      "expected a credential of kind 'secret', 'certificate', 'federated' or 'tokens'",
+    );
   }
   const devOps = options.devOps;
   if (devOps?.kind === 'pat' || devOps?.kind === 'bearer') {

@@ -24,6 +24,7 @@
  * test pins this list so API changes are deliberate.
  */
 
+export type { TokenProvider } from './auth/token-provider';
 export type { DevOpsCredential, RotatorCredential, RotatorIdentityOptions } from './clients';
 export { type Clock, systemClock } from './clock';
 export {

@@ -173,11 +173,15 @@ describe('the service-connection-rotator command against the emulator', function
         {},
         /'report' has no flag '--dry-run'/,
       ],
-      [['rotate', '--organization', emulator.urls.organization, '--force-rotation'], {}, /not available yet/],
+      [
+        ['report', '--organization', emulator.urls.organization, '--force-rotation'],
+        {},
+        /'report' has no flag '--force-rotation'/,
+      ],
       [
         ['report', '--organization', emulator.urls.organization],
         { AZURE_CLIENT_SECRET: '' },
-        /AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH missing/,
+        /AZURE_CLIENT_ID is set without AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH/,
       ],
       [['migrate'], {}, /'migrate' needs --organization URL/],
       [
@@ -237,6 +241,48 @@ describe('the service-connection-rotator command against the emulator', function
     const minted = emulator.issuedSecrets();
     assertNoSecret(run, minted);
     for (const secret of minted) assert.ok(!summary.includes(secret), 'no secret in the summary');
+  });
+
+  it('rotate --force-rotation: replaces an ok secret now, and names the foreign one it must not revoke', async () => {
+    const before = emulator.state.snapshot();
+    const prod = before.serviceConnections.find((c) => c.name === 'prod-deploy')!;
+    const oldKeyId = (prod.secret?.kind === 'password' ? prod.secret.keyId : null) ?? '';
+    const run = await cli(
+      [
+        'rotate',
+        '--organization',
+        emulator.urls.organization,
+        ...endpoints(),
+        '--connections',
+        'prod-deploy',
+        '--force-rotation',
+        '--revoke-after-hours',
+        '0',
+        '--json',
+        'forced.json',
+      ],
+      env,
+      dir,
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /plan: 1 to rotate, 0 to clean up, 0 skipped/);
+    const after = emulator.state.snapshot();
+    const stored = after.serviceConnections.find((c) => c.id === prod.id)!;
+    const newKeyId = stored.secret?.kind === 'password' ? stored.secret.keyId : '';
+    assert.notEqual(newKeyId, oldKeyId, 'a new secret is stored');
+    assert.equal(parseRecord(stored.description ?? '')?.keyId, newKeyId);
+    // The secret it replaced was not minted by this product: it stays, and the report says so.
+    const app = after.applications.find((a) => a.appId === prod.authorizationParameters.serviceprincipalid)!;
+    assert.ok(
+      app.passwordCredentials.some((p) => p.keyId === oldKeyId),
+      'the foreign secret is kept',
+    );
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'forced.json'), 'utf8')) as RunReport;
+    const row = report.connections.find((c) => c.id === prod.id)!;
+    assert.equal(row.action, 'rotated');
+    assert.ok(JSON.stringify(row).includes(oldKeyId), 'the report names the foreign keyId');
+    assert.equal(report.policy.forceRotation, true);
+    assertNoSecret(run, emulator.issuedSecrets());
   });
 
   it('merges two organizations into one report, and merge-reports merges the files again', async () => {
@@ -428,12 +474,41 @@ describe('the service-connection-rotator command against the emulator', function
     assert.ok(!/[\p{Cc}\p{Cf}]/u.test(run.stdout.replace(/\n/g, '')), JSON.stringify(run.stdout));
     assert.match(run.stdout, /^expired +-6 +legacy\]0;pwned-deploy +Payments /m);
   });
+  it('breaks up logging commands in names: the CLI runs in pipelines too', async () => {
+    const legacy = emulator.state.snapshot().serviceConnections.find((c) => c.name === 'legacy-deploy')!;
+    const stored = emulator.state.connection(legacy.id)!;
+    stored.name = 'sc-##vso[task.setvariable variable=X;isOutput=true]pwned';
+    for (const reference of stored.projectReferences) reference.name = stored.name;
+    const run = await cli(
+      [
+        'rotate',
+        '--organization',
+        emulator.urls.organization,
+        ...endpoints(),
+        '--dry-run',
+        '--json',
+        'r.json',
+      ],
+      env,
+      dir,
+    );
+    // The agent acts on `##vso[` or `##[` anywhere in a line of stdout or stderr.
+    for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) {
+      assert.doesNotMatch(line, /##(vso)?\[/i, line);
+    }
+    assert.match(run.stdout, /sc-##_vso\[task\.setvariable variable=X;isOutput=true\]pwned/);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')) as RunReport;
+    assert.ok(
+      report.connections.some((c) => c.name === stored.name),
+      'the report keeps the exact name',
+    );
+  });
 });
 
 describe('the service-connection-rotator command line', () => {
   const run = (args: string[]) => cli(args, {}, os.tmpdir());
 
-  it('prints help for each command, naming every flag and what is not available yet', async () => {
+  it('prints help for each command, naming every flag and every way to sign in', async () => {
     const overview = await run(['--help']);
     assert.equal(overview.code, 0);
     for (const command of ['report', 'rotate', 'migrate', 'revert-migration', 'merge-reports']) {
@@ -447,8 +522,9 @@ describe('the service-connection-rotator command line', () => {
     }
     assert.match(rotate.stdout, /AZURE_DEVOPS_EXT_PAT/);
     assert.match(rotate.stdout, /AZURE_CLIENT_CERTIFICATE_PATH/);
-    assert.match(rotate.stdout, /--force-rotation +.*Not available yet/);
-    assert.doesNotMatch(overview.stdout, /not available/i);
+    assert.match(rotate.stdout, /signed-in Azure CLI is the rotator \('az login'/);
+    assert.match(rotate.stdout, /--force-rotation +Rotate every connection in scope now/);
+    assert.doesNotMatch(rotate.stdout + overview.stdout, /not available/i);
     const migrate = await run(['migrate', '--help']);
     assert.match(migrate.stdout, /^Usage: service-connection-rotator migrate --organization URL/m);
     assert.match(migrate.stdout, /^ {2}--dry-run +Plan and report what would be done/m);
