@@ -15,7 +15,7 @@
  * Build and run: npm install service-connection-rotator typescript @types/node
  *                npx tsc expiry-check.ts && node expiry-check.js
  */
-import { connect, InvalidInputError } from 'service-connection-rotator';
+import { connect, InvalidInputError, logSafe } from 'service-connection-rotator';
 
 async function main(): Promise<number> {
   const env = (name: string): string => {
@@ -46,7 +46,9 @@ async function main(): Promise<number> {
     const when = c.expiresAt
       ? `${c.expiresAt.slice(0, 10)} (${c.daysLeft} days)`
       : (c.problem?.message ?? '');
-    console.log(`${c.status.padEnd(8)} ${c.name.padEnd(30)} ${when}`);
+    // Names and messages come from the services: logSafe breaks up `##vso[` so that a pipeline
+    // agent running this script acts on nothing a connection name says.
+    console.log(logSafe(`${c.status.padEnd(8)} ${c.name.padEnd(30)} ${when}`));
   }
   console.log(`${inventory.connections.length} connections checked, ${bad} critical or expired.`);
   return bad > 0 ? 1 : 0;
