@@ -245,6 +245,30 @@ export class DevOpsClient implements ConnectionSource, ConnectionStore {
     return parseTestConnectionResult(result, proposed);
   }
 
+  /** TestConnection of the stored details, for discovery's attribution check (issue #14). */
+  async testStoredConnection(
+    projectId: string,
+    connectionId: string,
+    signal?: AbortSignal,
+  ): Promise<TestConnectionResult> {
+    const subject = `service connection ${connectionId}`;
+    const result = await this.call(
+      'devops.endpointproxy.execute',
+      true,
+      signal,
+      async () =>
+        (await this.session.serviceEndpointApi(signal)).executeServiceEndpointRequest(
+          testConnectionRequest(),
+          projectId,
+          connectionId,
+        ),
+      { subject },
+    );
+    if (!result)
+      throw new RotatorError('devops.not_found', `${subject} was not found in project ${projectId}`);
+    return parseTestConnectionResult(result);
+  }
+
   private call<T>(
     operation: string,
     idempotent: boolean,

@@ -16,6 +16,7 @@ import type { ProjectInfo, ServiceConnection } from '../devops/types';
 import { RotatorError } from '../errors';
 import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
 import { type Logger, silentLogger } from '../logger';
+import { checkAttributions } from './check-attributions';
 import { evaluateConnection, needsApplicationLookup } from './evaluate';
 import { matchesAnyName, type NameFilter } from './name-filter';
 import type { ApplicationLookupSession, ApplicationSource, ConnectionSource } from './ports';
@@ -112,7 +113,7 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
       applications[applicationKey(options.rotatorTenantId, lookup.app.appId)] = lookup.app;
     }
   }
-  const connections = inScope
+  const evaluated = inScope
     .map((c) => {
       const appId = c.appId?.toLowerCase();
       const lookup = appId === undefined ? undefined : lookups.get(appId);
@@ -120,6 +121,16 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
       return evaluateConnection(c, lookup, spEnabled, options.thresholds, options.rotatorTenantId, nowMs);
     })
     .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
+  // Issue #14 §4: where inference can be wrong (an expired password beside the valid one), ask.
+  const connections = await checkAttributions(evaluated, {
+    source: options.connectionSource,
+    applications,
+    rotatorTenantId: options.rotatorTenantId,
+    nowMs,
+    logger: log,
+    ...(options.maxParallel === undefined ? {} : { maxParallel: options.maxParallel }),
+    ...(signal ? { signal } : {}),
+  });
 
   return {
     organizationUrl: options.organizationUrl,

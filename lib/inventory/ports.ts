@@ -2,7 +2,7 @@
  * What discovery reads, as interfaces it owns. The Azure DevOps adapter (`lib/devops/`) and the
  * Graph adapter (`lib/graph/`) implement them; unit tests use in-memory fakes.
  */
-import type { ProjectInfo, ServiceConnection } from '../devops/types';
+import type { ProjectInfo, ServiceConnection, TestConnectionResult } from '../devops/types';
 import type { ApplicationLookup } from '../graph/types';
 
 /** Azure DevOps, read side. */
@@ -14,6 +14,16 @@ export interface ConnectionSource {
    * each with `projects` holding at least this project's reference. One request per project.
    */
   listAzureRmConnections(project: ProjectInfo, signal?: AbortSignal): Promise<ServiceConnection[]>;
+  /**
+   * Optional: TestConnection of the connection's stored details (endpointproxy), to verify an
+   * inferred attribution (issue #14). Rejects with `devops.forbidden` when the identity lacks the
+   * User role on the connection. Without it, discovery verifies nothing.
+   */
+  testStoredConnection?(
+    projectId: string,
+    connectionId: string,
+    signal?: AbortSignal,
+  ): Promise<TestConnectionResult>;
 }
 
 /** Microsoft Graph, read side, bound to the rotator's tenant. */

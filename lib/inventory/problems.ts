@@ -81,6 +81,13 @@ export function problem(code: Problem['code'], ctx: ProblemContext): Problem {
         fix: 'Run the task with action "rotate" to install a new secret, and find out who removed the secret.',
         actionRequired: true,
       };
+    case 'stored_secret_rejected':
+      return {
+        code,
+        message: `TestConnection of ${name} fails: ${ctx.detail ?? 'Entra ID refuses its stored secret.'}`,
+        fix: 'Run the task with action "rotate" to install a new secret (the connection is due now), or update the connection with a valid secret. The valid secret the app still holds is not the one the connection uses: it belongs to another consumer (or to nobody), and this task never removes it.',
+        actionRequired: true,
+      };
     case 'no_certificate':
       return {
         code,

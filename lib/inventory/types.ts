@@ -19,6 +19,19 @@ export type ConnectionStatus = ExpiryStatus | 'unknown';
  */
 export type Attribution = 'recorded' | 'inferred' | 'unknown' | 'none';
 
+/**
+ * What TestConnection of the stored details said about an inferred attribution (issue #14):
+ * `verified` (the stored secret works, so it is the unexpired one inferred), `rejected` (Entra
+ * refuses the stored secret as expired or invalid: the connection does not use the valid secret
+ * the app holds; the connection is `expired`), `unverified` (the test could not be run or said
+ * nothing about the secret, e.g. the identity lacks the User role: the inference stands).
+ */
+export interface AttributionCheck {
+  outcome: 'verified' | 'rejected' | 'unverified';
+  /** One sentence for the report: what TestConnection answered. Service text, redacted. */
+  detail: string;
+}
+
 /** Thresholds for statuses, in whole days. */
 export interface Thresholds {
   /** Secret expiring within this many days: `warning`. */
@@ -48,6 +61,7 @@ export type ProblemCode =
   | 'no_app_reference'
   | 'no_password'
   | 'recorded_credential_missing'
+  | 'stored_secret_rejected'
   | 'certificate_not_readable'
   | 'no_certificate'
   | 'unsupported_scheme'
@@ -84,6 +98,11 @@ export interface ConnectionReport {
   /** Workload identity federation and managed identity: no secret to expire. */
   secretless: boolean;
   credential: CredentialInUse | null;
+  /**
+   * Set when discovery asked Azure DevOps (TestConnection) whether an inferred attribution holds:
+   * only for connections without a record whose app also holds an expired password (issue #14).
+   */
+  attributionCheck?: AttributionCheck;
   /** Our record from the connection's description, if any. */
   record: RotationRecord | null;
   status: ConnectionStatus;

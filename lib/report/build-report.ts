@@ -58,7 +58,10 @@ function describeStatus(
     c.status === 'expired'
       ? `expired ${day(c.expiresAt)}`
       : `valid until ${day(c.expiresAt)} (${c.daysLeft} days)`;
-  const detail = `${what} ${short(c.credential.keyId)} ${when}, ${how}.`;
+  const check = c.attributionCheck;
+  const verified =
+    check?.outcome === 'verified' ? ' Verified by TestConnection.' : check ? ` ${check.detail}` : '';
+  const detail = `${what} ${short(c.credential.keyId)} ${when}, ${how}.${verified}`;
   if (c.status === 'ok') return { detail, next: '' };
   const next =
     action === 'report'

@@ -17,7 +17,7 @@
 import { MS_PER_HOUR } from '../clock';
 import type { PasswordCredentialInfo } from '../graph/types';
 import { parseTime } from '../inventory/expiry';
-import { applicationKey, type ConnectionReport, type Inventory } from '../inventory/types';
+import { applicationKey, type ConnectionReport, type Inventory, type ProblemCode } from '../inventory/types';
 import { parseMarker } from './marker';
 import type { RotationPolicy } from './policy';
 import { type SkipReason, skipReason } from './skip-reasons';
@@ -32,6 +32,8 @@ export type RotateReason =
   | 'recorded_credential_missing'
   /** The app has no password the connection could be using. */
   | 'no_password'
+  /** TestConnection shows Entra refuses the stored secret (expired or invalid; issue #14). */
+  | 'stored_secret_rejected'
   /** We minted passwords for this connection but it carries no record: establish one. */
   | 'record_missing'
   /** Policy `forceRotation`: rotated now whatever its expiry (a leaked secret, spec §10). */
@@ -202,18 +204,27 @@ function afterSwitch(
 
 function dueReason(report: ConnectionReport, policy: RotationPolicy): RotateReason | null {
   const code = report.problem?.code;
-  if (code === 'recorded_credential_missing' || code === 'no_password') return code;
+  if (code !== undefined && isRotatable(code)) return code;
   if (report.status === 'expired') return 'expired';
   if (report.daysLeft !== null && report.daysLeft <= policy.rotateWithinDays) return 'expiring';
   return policy.forceRotation ? 'forced' : null;
 }
 
+type RotatableProblem = 'no_password' | 'recorded_credential_missing' | 'stored_secret_rejected';
+
+/** Problems a rotation fixes: the connection is due, not blocked. */
+function isRotatable(code: ProblemCode): code is RotatableProblem {
+  return (
+    code === 'no_password' || code === 'recorded_credential_missing' || code === 'stored_secret_rejected'
+  );
+}
+
 function whySkip(report: ConnectionReport, policy: RotationPolicy, due: boolean): SkipReason | null {
   if (report.secretless) return skipReason('secretless', report, due);
   const problem = report.problem;
-  if (problem && problem.code !== 'no_password' && problem.code !== 'recorded_credential_missing') {
-    const { code, message, fix, actionRequired } = problem;
-    return { code, message, fix, actionRequired };
+  if (problem && !isRotatable(problem.code)) {
+    const { message, fix, actionRequired } = problem;
+    return { code: problem.code, message, fix, actionRequired };
   }
   if (report.status === 'unknown') return skipReason('not_evaluated', report, due);
   if (report.authenticationType === 'spnCertificate') return skipReason('certificate', report, due);
@@ -279,6 +290,8 @@ function rotateMessage(reason: RotateReason, report: ConnectionReport): string {
       return `The recorded secret (keyId ${report.record?.keyId}) is no longer on the application.`;
     case 'no_password':
       return 'The application has no secret the connection could be using.';
+    case 'stored_secret_rejected':
+      return report.problem?.message ?? 'TestConnection shows Entra ID refuses the stored secret.';
     case 'forced':
       return `Rotation forced (forceRotation): the secret in use${report.expiresAt ? `, valid until ${report.expiresAt},` : ''} is replaced now.`;
     case 'record_missing':

@@ -11,7 +11,7 @@ export type SkipCode =
   | 'connection_disabled'
   | 'connection_not_ready'
   | 'not_evaluated'
-  | Exclude<ProblemCode, 'no_password' | 'recorded_credential_missing'>;
+  | Exclude<ProblemCode, 'no_password' | 'recorded_credential_missing' | 'stored_secret_rejected'>;
 
 /** Why a connection is not changed, and whether the user must do something about it. */
 export interface SkipReason {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { ProjectInfo, ServiceConnection } from '../../../lib/devops/types';
-import { hasCode } from '../../../lib/errors';
+import type { ProjectInfo, ServiceConnection, TestConnectionResult } from '../../../lib/devops/types';
+import { HttpError, hasCode } from '../../../lib/errors';
 import type { ApplicationLookup } from '../../../lib/graph/types';
 import { type DiscoverOptions, type DiscoveryProgress, discover } from '../../../lib/inventory/discover';
 import { parseNameFilter } from '../../../lib/inventory/name-filter';
@@ -266,5 +266,94 @@ describe('discover', () => {
       return [];
     };
     await assert.rejects(discover(options(source, new Apps())), /403 on Beta/);
+  });
+
+  describe('verified attribution (issue #14 §4)', () => {
+    class TestingSource extends Source {
+      readonly tests: string[] = [];
+      testing = 0;
+      maxTesting = 0;
+      constructor(
+        projects: ProjectInfo[],
+        byProject: Record<string, ServiceConnection[]>,
+        readonly answers: Record<string, TestConnectionResult | Error>,
+      ) {
+        super(projects, byProject);
+      }
+      async testStoredConnection(projectId: string, connectionId: string): Promise<TestConnectionResult> {
+        this.tests.push(`${projectId} ${connectionId}`);
+        this.testing += 1;
+        this.maxTesting = Math.max(this.maxTesting, this.testing);
+        await tick();
+        await tick();
+        this.testing -= 1;
+        const answer = this.answers[connectionId] ?? { ok: true, statusCode: 'ok', message: '' };
+        if (answer instanceof Error) throw answer;
+        return answer;
+      }
+    }
+    const appN = (n: number, passwords: ReturnType<typeof password>[]): ApplicationLookup => ({
+      kind: 'found',
+      app: app(passwords, { appId: uuid(n, 'cccccccc'), objectId: uuid(n, 'dddddddd') }),
+    });
+    const valid = (n: number) => password(uuid(n, 'eeeeeeee'), NOW + days(300));
+    const expired = (n: number) => password(uuid(n, 'ffffffff'), NOW - days(5));
+
+    it('tests exactly the connections whose app also holds an expired secret, once each, at most maxParallel at a time', async () => {
+      // c1..c4: an app with a valid and an expired secret each; c5: only a valid secret.
+      const conns = [1, 2, 3, 4, 5].map((n) =>
+        connection({
+          id: uuid(100 + n),
+          name: `c${n}`,
+          appId: uuid(n, 'cccccccc'),
+          projects: [ref(ALPHA, `c${n}`)],
+        }),
+      );
+      const lookups: Record<string, ApplicationLookup> = {};
+      for (const n of [1, 2, 3, 4]) lookups[uuid(n, 'cccccccc')] = appN(n, [valid(n), expired(n)]);
+      lookups[uuid(5, 'cccccccc')] = appN(5, [valid(5)]);
+      const source = new TestingSource(
+        [ALPHA],
+        { Alpha: conns },
+        {
+          [uuid(101)]: {
+            ok: false,
+            statusCode: 'unauthorized',
+            message: 'Exception Message: AADSTS7000222: The provided client secret keys are expired.',
+          },
+          [uuid(102)]: Object.assign(
+            new HttpError('devops.forbidden', 'Access denied.', {
+              service: 'devops',
+              operation: 'devops.endpointproxy.execute',
+              status: 403,
+            }),
+          ),
+        },
+      );
+      const inventory = await discover(options(source, new Apps(lookups), { maxParallel: 2 }));
+      assert.deepEqual(
+        source.tests.sort(),
+        [1, 2, 3, 4].map((n) => `${ALPHA.id} ${uuid(100 + n)}`),
+      );
+      assert.equal(source.maxTesting, 2);
+      const byName = Object.fromEntries(inventory.connections.map((c) => [c.name, c]));
+      assert.equal(byName['c1']?.status, 'expired');
+      assert.equal(byName['c1']?.problem?.code, 'stored_secret_rejected');
+      assert.equal(byName['c1']?.credential?.keyId, expired(1).keyId);
+      assert.equal(byName['c2']?.status, 'ok');
+      assert.equal(byName['c2']?.attributionCheck?.outcome, 'unverified');
+      assert.equal(byName['c3']?.attributionCheck?.outcome, 'verified');
+      assert.equal(byName['c4']?.attributionCheck?.outcome, 'verified');
+      assert.equal(byName['c5']?.attributionCheck, undefined);
+      assert.equal(byName['c5']?.status, 'ok');
+    });
+
+    it('sends no TestConnection when no app holds an expired secret', async () => {
+      const c = connection({ projects: [ref(ALPHA, 'deploy-prod')] });
+      const source = new TestingSource([ALPHA], { Alpha: [c] }, {});
+      const inventory = await discover(options(source, new Apps({ [APP_ID]: FOUND })));
+      assert.deepEqual(source.tests, []);
+      assert.equal(inventory.connections[0]?.attributionCheck, undefined);
+    });
   });
 });

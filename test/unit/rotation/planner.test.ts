@@ -73,6 +73,15 @@ const table: Row[] = [
     expect: { action: 'rotate', reason: 'no_password' },
   },
   {
+    label: 'TestConnection shows the stored secret is refused (verified expired): rotate',
+    report: {
+      status: 'expired',
+      daysLeft: -10,
+      problem: problem('stored_secret_rejected', { ...ctx, detail: 'Entra ID refuses its stored secret.' }),
+    },
+    expect: { action: 'rotate', reason: 'stored_secret_rejected' },
+  },
+  {
     label: 'unknown attribution that is due: rotate (establishes a record)',
     report: {
       status: 'critical',
