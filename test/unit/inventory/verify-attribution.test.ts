@@ -9,7 +9,6 @@ import {
 import { app, days, iso, NOW, ours, password, record, report, uuid } from './builders';
 
 const k = (n: number) => uuid(n, 'eeeeeeee');
-const CONNECTION = report().id;
 const VALID = password(k(1), NOW + days(300), 'nightly job');
 const EXPIRED = password(k(2), NOW - days(10), 'created by hand');
 const OLDER_EXPIRED = password(k(3), NOW - days(400), 'older');
