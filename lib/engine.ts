@@ -154,6 +154,7 @@ export {
 } from './inventory/project-filter';
 export {
   type Attribution,
+  type AttributionCheck,
   applicationKey,
   type ConnectionReport,
   type ConnectionStatus,
@@ -164,6 +165,11 @@ export {
   type ProblemCode,
   type Thresholds,
 } from './inventory/types';
+export {
+  type AttributionTest,
+  applyAttributionCheck,
+  needsAttributionCheck,
+} from './inventory/verify-attribution';
 export { type Logger, silentLogger } from './logger';
 // Migration to workload identity federation (spec §8)
 export { type EnsuredFic, ensureFederatedCredential } from './migration/ensure-fic';

@@ -51,6 +51,7 @@ export type { DiscoveryProgress } from './inventory/discover';
 export { DEFAULT_THRESHOLDS, MAX_THRESHOLD_DAYS, type ThresholdInput } from './inventory/expiry';
 export type {
   Attribution,
+  AttributionCheck,
   ConnectionReport,
   ConnectionStatus,
   CredentialInUse,

@@ -49,6 +49,61 @@ const warning = report({
 describe('buildReport', () => {
   const table: Array<[string, () => ConnectionRow, Partial<ConnectionRow>]> = [
     [
+      'an inference TestConnection verified: said so',
+      () =>
+        rowFor(
+          report({
+            credential: inferred(NOW + days(100)),
+            attributionCheck: { outcome: 'verified', detail: 'Attribution verified.' },
+          }),
+        ),
+      {
+        detail: `Secret ${KEY.slice(0, 8)} valid until ${iso(NOW + days(100)).slice(0, 10)} (100 days), the only valid secret of the app. Verified by TestConnection.`,
+        failed: false,
+      },
+    ],
+    [
+      'an inference TestConnection could not verify: the status stands, the detail says why',
+      () =>
+        rowFor(
+          report({
+            credential: inferred(NOW + days(100)),
+            attributionCheck: { outcome: 'unverified', detail: 'Attribution unverified: no User role.' },
+          }),
+        ),
+      {
+        status: 'ok',
+        detail: `Secret ${KEY.slice(0, 8)} valid until ${iso(NOW + days(100)).slice(0, 10)} (100 days), the only valid secret of the app. Attribution unverified: no User role.`,
+        failed: false,
+      },
+    ],
+    [
+      'a stored secret TestConnection shows refused: expired, failed, the problem says which secret the app holds',
+      () =>
+        rowFor(
+          report({
+            status: 'expired',
+            daysLeft: -3,
+            expiresAt: iso(NOW - days(3)),
+            credential: inferred(NOW - days(3)),
+            problem: {
+              code: 'stored_secret_rejected',
+              message: 'TestConnection of "deploy-prod" fails: the connection does not use it.',
+              fix: 'Run the task with action "rotate".',
+              actionRequired: true,
+            },
+            attributionCheck: { outcome: 'rejected', detail: 'TestConnection answered unauthorized' },
+          }),
+        ),
+      {
+        status: 'expired',
+        code: 'stored_secret_rejected',
+        detail: 'TestConnection of "deploy-prod" fails: the connection does not use it.',
+        next: 'Run the task with action "rotate".',
+        failed: true,
+      },
+    ],
+    [
       'an ok secret in a report: what it is, no next step',
       () => rowFor(report({ credential: inferred(NOW + days(100)) })),
       {
