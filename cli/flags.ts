@@ -122,6 +122,15 @@ export const FLAGS: readonly Flag[] = [
     setsOption: true,
   },
   {
+    name: 'certificate-connections',
+    type: 'string',
+    value: 'report|rotate',
+    help: "'rotate' also rotates due certificate connections: a new certificate is added to the app by read-merge-write of its certificate list, every other certificate kept.",
+    defaultText: 'report',
+    commands: ROTATE,
+    setsOption: true,
+  },
+  {
     name: 'dry-run',
     type: 'boolean',
     help: 'Plan and report what would be done; change nothing.',

@@ -10,7 +10,9 @@ export type FaultKind =
   | 'concurrency'
   | 'status'
   | 'malformed'
-  | 'delay';
+  | 'delay'
+  /** `PATCH keyCredentials` answers 204 but drops one certificate it was told to keep. */
+  | 'drop_key';
 
 /**
  * The shapes Graph's concurrency refusal comes in (federation-and-certificates.md §6):
@@ -112,7 +114,9 @@ const ruleSchema = {
         projectId: { type: 'string' },
       },
     },
-    kind: { enum: ['throttle', 'unavailable', 'reset', 'concurrency', 'status', 'malformed', 'delay'] },
+    kind: {
+      enum: ['throttle', 'unavailable', 'reset', 'concurrency', 'status', 'malformed', 'delay', 'drop_key'],
+    },
     probability: { type: 'number', minimum: 0, maximum: 1 },
     times: { type: 'integer', minimum: 1 },
     afterEffect: { type: 'boolean' },

@@ -253,6 +253,7 @@ export function connect(options: ConnectOptions): Rotator {
       const results = await executePlan(plan, {
         connections: clients.devops,
         credentials: clients.graph,
+        certificates: clients.graph,
         prover: clients.prover,
         clock,
         logger,

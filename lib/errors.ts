@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'graph.bad_request'
   | 'graph.failed'
   | 'graph.ambiguous_write'
+  | 'graph.key_credentials_lost'
+  | 'graph.key_credentials_unreadable'
   | 'http.throttled'
   | 'http.unavailable'
   | 'http.network'

@@ -7,10 +7,12 @@ export interface SigningKey {
   readonly publicKey: KeyObject;
 }
 
-/** Generates a 2048-bit RSA key pair without blocking the event loop. */
-export function generateRsaKeyPair(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+/** Generates an RSA key pair (2048 bits unless told) without blocking the event loop. */
+export function generateRsaKeyPair(
+  modulusLength = 2048,
+): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   return new Promise((resolve, reject) => {
-    generateKeyPair('rsa', { modulusLength: 2048 }, (error, publicKey, privateKey) => {
+    generateKeyPair('rsa', { modulusLength }, (error, publicKey, privateKey) => {
       if (error) reject(error);
       else resolve({ privateKey, publicKey });
     });

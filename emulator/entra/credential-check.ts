@@ -60,10 +60,21 @@ function checkCertificate(
     material && material.appId === app.appId
       ? app.keyCredentials.find((k) => k.keyId === material.keyId)
       : undefined;
-  if (!material || !credential) {
+  // A certificate just added fails like an unknown one until it has propagated (as a new secret
+  // does with 7000215).
+  const propagating =
+    credential?.usableFrom !== undefined && credential.usableFrom.getTime() > ctx.clock.nowMs();
+  if (!material || !credential || propagating) {
     return invalidClient(
       700027,
       `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprintHex.toUpperCase()}']`,
+    );
+  }
+  if (material.keyBits < 2048) {
+    // federation-and-certificates.md §3.3 (silverhack/monkey365#183).
+    return invalidClient(
+      700027,
+      `Client assertion failed signature validation. [Reason - The key used is not valid. RSA key size ${material.keyBits} is less than the minimum required 2048 bits.]`,
     );
   }
   if (jwt && !verifyJwtSignature(jwt, material.publicKey)) {

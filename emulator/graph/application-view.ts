@@ -33,13 +33,23 @@ export function passwordView(p: Application['passwordCredentials'][number]): Rec
   };
 }
 
-async function keyView(ctx: EmulatorContext, app: Application, k: Application['keyCredentials'][number]) {
+/**
+ * A key credential as Graph returns it. `key` (the DER certificate, base64) only when `withKey`:
+ * Graph returns it on a single-object GET with `$select=keyCredentials` and nowhere else
+ * (GRAPHDOCS `resources/keycredential.md`).
+ */
+async function keyView(
+  ctx: EmulatorContext,
+  app: Application,
+  k: Application['keyCredentials'][number],
+  withKey: boolean,
+) {
   const material = await ctx.certificates.material(app, k);
   return {
     customKeyIdentifier: Buffer.from(material.thumbprintSha1, 'hex').toString('base64'),
     displayName: k.displayName,
     endDateTime: iso(k.endDateTime),
-    key: null,
+    key: withKey ? material.derBase64 : null,
     keyId: k.keyId,
     startDateTime: iso(k.startDateTime),
     type: 'AsymmetricX509Cert',
@@ -47,12 +57,17 @@ async function keyView(ctx: EmulatorContext, app: Application, k: Application['k
   };
 }
 
-/** An application with only the selected properties (all of them when `select` is null). */
+/**
+ * An application with only the selected properties (all of them when `select` is null). `single`:
+ * a single-object GET (then an explicit `$select=keyCredentials` returns each certificate's `key`).
+ */
 export async function applicationView(
   ctx: EmulatorContext,
   app: Application,
   select: readonly string[] | null,
+  single = false,
 ): Promise<Record<string, unknown>> {
+  const withKey = single && select !== null && select.includes('keyCredentials');
   const wanted = select ?? APPLICATION_PROPERTIES;
   const view: Record<string, unknown> = {};
   for (const property of wanted) {
@@ -82,7 +97,9 @@ export async function applicationView(
         view['tags'] = [];
         break;
       case 'keyCredentials':
-        view['keyCredentials'] = await Promise.all(app.keyCredentials.map((k) => keyView(ctx, app, k)));
+        view['keyCredentials'] = await Promise.all(
+          app.keyCredentials.map((k) => keyView(ctx, app, k, withKey)),
+        );
         break;
       case 'passwordCredentials':
         view['passwordCredentials'] = app.passwordCredentials.map(passwordView);

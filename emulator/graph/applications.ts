@@ -69,7 +69,7 @@ export async function getApplication(ctx: EmulatorContext, req: RequestContext):
   if ('status' in found) return found;
   const body = {
     '@odata.context': context(ctx, parsed.select, true),
-    ...(await applicationView(ctx, found.app, parsed.select)),
+    ...(await applicationView(ctx, found.app, parsed.select, true)),
   };
   return json(200, body, graphIdHeaders(req));
 }

@@ -11,6 +11,7 @@ import {
   deleteFederatedCredential,
   listFederatedCredentials,
 } from './federated-credentials';
+import { updateApplication } from './key-credentials';
 import { addPassword, removePassword } from './passwords';
 import { getServicePrincipal, listServicePrincipals } from './service-principals';
 
@@ -49,6 +50,14 @@ export function graphService(ctx: EmulatorContext, env: DispatchEnvironment): Se
         operation: 'graph.applications.get',
         target,
         handle: (req) => getApplication(ctx, req),
+      },
+      {
+        method: 'PATCH',
+        pattern: new RegExp(`^${APP}$`),
+        operation: 'graph.applications.update',
+        write: true,
+        target,
+        handle: (req) => updateApplication(ctx, req),
       },
       {
         method: 'POST',

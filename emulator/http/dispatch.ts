@@ -102,6 +102,10 @@ export async function dispatch(
   if (delay > 0) await sleep(delay);
 
   const fault = decision.fault;
+  if (fault?.kind === 'drop_key') {
+    // Carried out by the handler (a write that silently loses part of what it was sent).
+    return finish(await found.route.handle({ ...ctx, fault }), fault.kind);
+  }
   if (fault && !fault.afterEffect) return finish(faultOutcome(fault, service, ctx, null), fault.kind);
   let reply: Outcome;
   try {

@@ -152,5 +152,11 @@ export function faultOutcome(
     }
     case 'delay':
       return performed ?? error(500, 'InternalServerError', 'A delay rule cannot decide a response.');
+    case 'drop_key':
+      // Carried out by the handler (dispatch.ts); reaching here means the route does not support it.
+      return (
+        performed ??
+        error(500, 'InternalServerError', 'A drop_key rule applies to PATCH keyCredentials only.')
+      );
   }
 }

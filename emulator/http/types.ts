@@ -46,6 +46,8 @@ export interface RequestContext extends IncomingRequest {
   readonly seq: number;
   /** Set for a request inside a Graph `$batch`. */
   readonly batchSeq?: number;
+  /** A fault rule the handler itself carries out (`drop_key`), when one hit this request. */
+  readonly fault?: { readonly kind: string };
 }
 
 /** One route: method, path pattern (named groups become `params`), operation name and handler. */

@@ -3,13 +3,20 @@ import { generateRsaKeyPair } from '../core/keys';
 import { buildCertificatePem } from '../core/x509';
 import type { Application, KeyCredential } from './model';
 
-/** The generated certificate behind a key credential. */
+/** The certificate behind a key credential (generated, or uploaded by a client). */
 export interface KeyCredentialMaterial {
   readonly appId: string;
   readonly keyId: string;
   readonly certificatePem: string;
-  /** PKCS#8 PEM, what msal-node's `clientCertificate.privateKey` takes. */
+  /** The DER certificate, base64: Graph's `keyCredential.key`. */
+  readonly derBase64: string;
+  /**
+   * PKCS#8 PEM, what msal-node's `clientCertificate.privateKey` takes. Empty for an uploaded
+   * certificate: only its owner holds the key.
+   */
   readonly privateKeyPem: string;
+  /** RSA modulus length of the public key, in bits. */
+  readonly keyBits: number;
   /** Upper-case hex SHA-1 of the DER certificate (`x5t`, the portal's thumbprint). */
   readonly thumbprintSha1: string;
   /** Upper-case hex SHA-256 of the DER certificate (`x5t#S256`, msal's `thumbprintSha256`). */
@@ -43,8 +50,42 @@ export class CertificateVault {
     return (kind === 'sha1' ? this.bySha1 : this.bySha256).get(hex.toUpperCase());
   }
 
+  /**
+   * Registers the certificate a client uploaded for `credential` (PATCH keyCredentials), so that
+   * sign-ins with it can be checked by thumbprint. Throws when `certificateDer` is not a certificate.
+   */
+  upload(app: Application, credential: KeyCredential & { certificateDer: Buffer }): KeyCredentialMaterial {
+    const certificate = new X509Certificate(credential.certificateDer);
+    const der = certificate.raw;
+    // The same certificate put back under its keyId (a restore) keeps what is known of it,
+    // the private key of a generated one included.
+    const known = this.bySha256.get(createHash('sha256').update(der).digest('hex').toUpperCase());
+    if (known && known.appId === app.appId && known.keyId.toLowerCase() === credential.keyId.toLowerCase()) {
+      this.byKey.set(`${app.appId}|${credential.keyId}`.toLowerCase(), Promise.resolve(known));
+      return known;
+    }
+    const material: KeyCredentialMaterial = {
+      appId: app.appId,
+      keyId: credential.keyId,
+      certificatePem: certificate.toString(),
+      derBase64: der.toString('base64'),
+      privateKeyPem: '',
+      keyBits: certificate.publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
+      thumbprintSha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
+      thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
+      publicKey: certificate.publicKey,
+    };
+    this.byKey.set(`${app.appId}|${credential.keyId}`.toLowerCase(), Promise.resolve(material));
+    this.bySha1.set(material.thumbprintSha1, material);
+    this.bySha256.set(material.thumbprintSha256, material);
+    return material;
+  }
+
   private async generate(app: Application, credential: KeyCredential): Promise<KeyCredentialMaterial> {
-    const { privateKey, publicKey } = await generateRsaKeyPair();
+    if (credential.certificateDer)
+      return this.upload(app, { ...credential, certificateDer: credential.certificateDer });
+    const keyBits = credential.keyBits ?? 2048;
+    const { privateKey, publicKey } = await generateRsaKeyPair(keyBits);
     const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const certificatePem = buildCertificatePem({
       subjectCommonName: app.displayName,
@@ -59,7 +100,9 @@ export class CertificateVault {
       appId: app.appId,
       keyId: credential.keyId,
       certificatePem,
+      derBase64: der.toString('base64'),
       privateKeyPem,
+      keyBits,
       thumbprintSha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
       thumbprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
       publicKey,

@@ -75,7 +75,13 @@ function buildApplication(app: ApplicationDescription, startedAt: Date): Applica
     }),
     keyCredentials: (app.keyCredentials ?? []).map((k) => {
       const { start, end } = resolveDates(k, startedAt);
-      return { keyId: k.keyId, displayName: k.displayName ?? null, startDateTime: start, endDateTime: end };
+      return {
+        keyId: k.keyId,
+        displayName: k.displayName ?? null,
+        startDateTime: start,
+        endDateTime: end,
+        ...(k.keyBits === undefined ? {} : { keyBits: k.keyBits }),
+      };
     }),
     federatedIdentityCredentials: (app.federatedIdentityCredentials ?? []).map((f) => ({
       id: f.id ?? randomUUID(),

@@ -17,12 +17,21 @@ export interface PasswordCredential {
   readonly usableFrom: Date;
 }
 
-/** A certificate credential of an app; its certificate is generated on first use. */
+/**
+ * A certificate credential of an app. A seeded one's certificate is generated on first use; one
+ * written by a client (`PATCH keyCredentials`) carries the DER it sent (public part only).
+ */
 export interface KeyCredential {
   readonly keyId: string;
   readonly displayName: string | null;
   readonly startDateTime: Date;
   readonly endDateTime: Date;
+  /** The uploaded certificate (DER); absent for seeded ones. */
+  readonly certificateDer?: Buffer;
+  /** RSA key size of a seeded certificate. @default 2048 */
+  readonly keyBits?: number;
+  /** Before this instant sign-ins with it fail as if it were not registered (propagation). */
+  readonly usableFrom?: Date;
 }
 
 /** A federated identity credential. */

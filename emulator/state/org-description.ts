@@ -48,6 +48,8 @@ export interface PasswordDescription extends CredentialDates {
 export interface KeyCredentialDescription extends CredentialDates {
   readonly keyId: string;
   readonly displayName?: string;
+  /** RSA key size of the generated certificate (under 2048 fails sign-in: AADSTS700027). @default 2048 */
+  readonly keyBits?: number;
 }
 
 /** A federated identity credential (workload identity federation trust). */

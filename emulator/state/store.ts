@@ -2,6 +2,7 @@ import type {
   Application,
   FederatedCredential,
   Identity,
+  KeyCredential,
   PasswordCredential,
   Project,
   ServiceConnection,
@@ -132,6 +133,11 @@ export class EmulatorStore {
   addPassword(app: Application, password: PasswordCredential): void {
     app.passwordCredentials.push(password);
     this.secrets.add(password.secretText);
+  }
+
+  /** Replaces an app's certificate list (Graph PATCH keyCredentials). */
+  setKeyCredentials(app: Application, keyCredentials: readonly KeyCredential[]): void {
+    app.keyCredentials.splice(0, app.keyCredentials.length, ...keyCredentials);
   }
 
   /** Removes a password by keyId; false when the app has none with that id. */

@@ -16,8 +16,8 @@ import { hasCode, RotatorError } from '../errors';
 import { type Limiter, unlimited } from '../http/limiter';
 import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from '../http/retry-policy';
 import { type Logger, silentLogger } from '../logger';
-import type { CredentialProver } from '../rotation/ports';
-import { acquireTokenOnce } from './msal-acquire';
+import type { CertificateProof, CredentialProver } from '../rotation/ports';
+import { acquireTokenOnce, type ClientCredential } from './msal-acquire';
 import { PropagationSchedule } from './propagation-schedule';
 
 /** Options of {@link MsalCredentialProver}. */
@@ -69,20 +69,55 @@ export class MsalCredentialProver implements CredentialProver {
     this.propagation = options.propagation ?? new PropagationSchedule({ random: this.retry.random });
   }
 
-  async proveSecret(tenantId: string, appId: string, secret: string, signal?: AbortSignal): Promise<void> {
+  proveSecret(tenantId: string, appId: string, secret: string, signal?: AbortSignal): Promise<void> {
+    return this.prove(tenantId, appId, { kind: 'secret', clientSecret: secret }, signal);
+  }
+
+  /**
+   * A new certificate: msal-node's `clientCertificate` with the SHA-256 thumbprint and the PKCS#8
+   * key (federation-and-certificates.md §3.1). Until it has propagated Entra answers AADSTS700027
+   * "key was not found", retried like 7000215 for a secret.
+   */
+  proveCertificate(
+    tenantId: string,
+    appId: string,
+    certificate: CertificateProof,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return this.prove(
+      tenantId,
+      appId,
+      {
+        kind: 'certificate',
+        thumbprintSha256: certificate.thumbprintSha256,
+        privateKey: certificate.privateKey,
+      },
+      signal,
+    );
+  }
+
+  private async prove(
+    tenantId: string,
+    appId: string,
+    credential: ClientCredential,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const noun = credential.kind === 'certificate' ? 'certificate' : 'secret';
+    const notYet = credential.kind === 'certificate' ? 'auth.certificate_invalid' : 'auth.invalid_secret';
     const { clock } = this.options;
     const logger = this.options.logger ?? silentLogger;
     const limiter = this.options.limiter ?? unlimited;
     const budgetMs = this.options.budgetMs ?? 120_000;
     const started = clock.now();
     for (let attempt = 1; ; attempt += 1) {
-      if (signal?.aborted) throw new RotatorError('rotation.aborted', 'proving the new secret was cancelled');
+      if (signal?.aborted)
+        throw new RotatorError('rotation.aborted', `proving the new ${noun} was cancelled`);
       const result = await limiter.run(() =>
         acquireTokenOnce({
           tenantId,
           clientId: appId,
           authorityHost: this.options.authorityHost,
-          credential: { kind: 'secret', clientSecret: secret },
+          credential,
           scope: this.options.scope,
           timeoutMs: this.options.timeoutMs ?? 30_000,
           nowMs: () => clock.now(),
@@ -94,15 +129,15 @@ export class MsalCredentialProver implements CredentialProver {
       );
       if (result.ok) {
         this.propagation.accepted(tenantId, clock.now() - started);
-        logger.debug(`entra.token: new secret of app ${appId} accepted after ${attempt} attempt(s)`);
+        logger.debug(`entra.token: new ${noun} of app ${appId} accepted after ${attempt} attempt(s)`);
         return;
       }
       const error = result.error;
       if (hasCode(error, ...FINAL_CODES)) throw error;
       const elapsed = clock.now() - started;
-      if (elapsed >= budgetMs) throw proofFailed(appId, tenantId, attempt, error);
+      if (elapsed >= budgetMs) throw proofFailed(noun, appId, tenantId, attempt, error);
       let delayMs: number;
-      if (hasCode(error, 'auth.invalid_secret')) {
+      if (hasCode(error, notYet)) {
         // What was learned from other secrets never makes this one miss its budget.
         delayMs = Math.min(this.propagation.nextDelayMs(tenantId, elapsed), Math.max(0, budgetMs - elapsed));
       } else {
@@ -110,32 +145,40 @@ export class MsalCredentialProver implements CredentialProver {
           { attempt, elapsedMs: elapsed, nowMs: clock.now(), outcome: result.outcome, idempotent: true },
           { ...this.retry, maxAttempts: Number.POSITIVE_INFINITY, maxElapsedMs: budgetMs },
         );
-        if (!decision.retry) throw proofFailed(appId, tenantId, attempt, error);
+        if (!decision.retry) throw proofFailed(noun, appId, tenantId, attempt, error);
         delayMs = decision.delayMs;
       }
-      if (elapsed + delayMs > budgetMs) throw proofFailed(appId, tenantId, attempt, error);
+      if (elapsed + delayMs > budgetMs) throw proofFailed(noun, appId, tenantId, attempt, error);
       logger.debug(
-        `entra.token: new secret of app ${appId} not accepted yet (${error instanceof RotatorError ? error.code : error.name}), retrying in ${delayMs} ms`,
+        `entra.token: new ${noun} of app ${appId} not accepted yet (${error instanceof RotatorError ? error.code : error.name}), retrying in ${delayMs} ms`,
       );
       try {
         await clock.sleep(delayMs, signal);
       } catch (reason) {
-        throw new RotatorError('rotation.aborted', 'proving the new secret was cancelled', { cause: reason });
+        throw new RotatorError('rotation.aborted', `proving the new ${noun} was cancelled`, {
+          cause: reason,
+        });
       }
     }
   }
 }
 
-function proofFailed(appId: string, tenantId: string, attempts: number, cause: Error): RotatorError {
+function proofFailed(
+  noun: 'secret' | 'certificate',
+  appId: string,
+  tenantId: string,
+  attempts: number,
+  cause: Error,
+): RotatorError {
   const code = cause instanceof RotatorError ? cause.code : 'internal';
   return new RotatorError(
     'rotation.proof_failed',
-    `The new secret of app ${appId} was not accepted by tenant ${tenantId} after ${attempts} attempt(s) (last: ${code})`,
+    `The new ${noun} of app ${appId} was not accepted by tenant ${tenantId} after ${attempts} attempt(s) (last: ${code})`,
     {
       cause,
       fix:
-        code === 'auth.invalid_secret'
-          ? 'Entra ID did not accept the new secret in time; run again later (propagation can be slow) or check tenant policies on app credentials.'
+        code === 'auth.invalid_secret' || code === 'auth.certificate_invalid'
+          ? `Entra ID did not accept the new ${noun} in time; run again later (propagation can be slow) or check tenant policies on app credentials.`
           : 'Check connectivity to the Entra authority and run again.',
     },
   );

@@ -16,7 +16,7 @@ import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../http/retry-policy';
 import { WritePacer } from '../http/write-pacer';
 import type { ApplicationLookupSession, ApplicationSource } from '../inventory/ports';
 import { type Logger, silentLogger } from '../logger';
-import type { CredentialStore } from '../rotation/ports';
+import type { CertificateStore, CredentialStore } from '../rotation/ports';
 import { mintPassword, unreadableAnswer } from './add-password';
 import { StreamingApplicationLookup } from './application-lookup';
 import { BatchPipeline } from './batch-pipeline';
@@ -29,11 +29,18 @@ import {
   parseNewPassword,
   parsePasswordCredentials,
 } from './graph-parse';
+import {
+  type KeyCredentialChange,
+  type KeyCredentialEntry,
+  parseKeyCredentialEntries,
+} from './key-credential-merge';
+import { updateKeyCredentials } from './key-credential-update';
 import { listDisabledServicePrincipals } from './service-principal-list';
 import type {
   ApplicationLookup,
   FederatedCredentialInfo,
   KeyCredentialInfo,
+  NewCertificate,
   NewPassword,
   PasswordCredentialInfo,
 } from './types';
@@ -62,6 +69,12 @@ export interface GraphClientOptions {
    * the same tenant. @default a new CredentialWriteSerializer
    */
   writeSerializer?: CredentialWriteSerializer;
+  /**
+   * Paces single-object reads selecting `keyCredentials` (their own quota: 150 per minute per
+   * tenant, azure-apis.md §2.1); share one between clients of the same tenant.
+   * @default keyCredentialReadPacer(clock)
+   */
+  keyCredentialReadPacer?: WritePacer;
   /** See `MintOptions.reconcileDelayMs`. @default 2000 */
   reconcileDelayMs?: number;
   /** See `MintOptions.maxMintAttempts`. @default 4 */
@@ -71,6 +84,15 @@ export interface GraphClientOptions {
 }
 
 const APP_SELECT = 'id,appId,displayName,passwordCredentials';
+
+/**
+ * The pacer for `$select=keyCredentials` reads: 120 in a burst, 140 per minute after, under
+ * Graph's 150 per minute per tenant. The headroom is for the lists discovery reads (they count
+ * too, key-credential-lists.ts) and other readers in the tenant.
+ */
+export function keyCredentialReadPacer(clock: Clock): WritePacer {
+  return new WritePacer({ clock, capacity: 120, windowMs: Math.ceil((120 * 60_000) / 140) });
+}
 
 /** What to grant when reads are refused (GRAPHDOCS `application-get.md` permissions). */
 export function readFix(appId: string): string {
@@ -89,13 +111,14 @@ export function writeFix(app: string): string {
 }
 
 /** See the file comment. */
-export class GraphClient implements ApplicationSource, CredentialStore {
+export class GraphClient implements ApplicationSource, CredentialStore, CertificateStore {
   readonly tenantId: string;
   private readonly options: GraphClientOptions;
   private readonly http: JsonHttpClient;
   private readonly retry: Readonly<RetryOptions>;
   private readonly pacer: WritePacer;
   private readonly writes: CredentialWriteSerializer;
+  private readonly keyReads: WritePacer;
   private readonly logger: Logger;
   /** Applications read so far, by object id, so that a refused write can name the app. */
   private readonly names = new Map<string, { displayName: string; appId: string }>();
@@ -107,6 +130,7 @@ export class GraphClient implements ApplicationSource, CredentialStore {
     this.logger = options.logger ?? silentLogger;
     this.pacer = options.pacer ?? new WritePacer({ clock: options.clock });
     this.writes = options.writeSerializer ?? new CredentialWriteSerializer();
+    this.keyReads = options.keyCredentialReadPacer ?? keyCredentialReadPacer(options.clock);
     this.http = new JsonHttpClient({
       service: 'graph',
       baseUrl: `${options.graphUrl.replace(/\/+$/, '')}/v1.0`,
@@ -268,6 +292,84 @@ export class GraphClient implements ApplicationSource, CredentialStore {
       subject: `password ${keyId} of application ${appObjectId}`,
       fixFor: (code) => this.writeFixFor(code, appObjectId),
     });
+  }
+
+  async addCertificate(
+    appObjectId: string,
+    certificate: NewCertificate,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const entry = {
+      keyId: certificate.keyId.toLowerCase(),
+      key: certificate.key,
+      raw: {
+        keyId: certificate.keyId.toLowerCase(),
+        type: 'AsymmetricX509Cert',
+        usage: 'Verify',
+        key: certificate.key,
+        displayName: certificate.displayName,
+        startDateTime: certificate.startDateTime,
+        endDateTime: certificate.endDateTime,
+      },
+    };
+    await this.updateCertificates(appObjectId, { kind: 'add', entry }, signal);
+  }
+
+  async removeCertificate(appObjectId: string, keyId: string): Promise<void> {
+    await this.updateCertificates(appObjectId, { kind: 'remove', keyId });
+  }
+
+  /**
+   * The application's certificates with their public `key`: a single-object
+   * `$select=keyCredentials` GET, the only read that returns `key` (GRAPHDOCS
+   * `resources/keycredential.md`), paced to its quota.
+   */
+  async readKeyCredentials(appObjectId: string, signal?: AbortSignal): Promise<KeyCredentialEntry[]> {
+    const response = await this.http.request<unknown>({
+      method: 'GET',
+      path: `/applications/${encodeURIComponent(appObjectId)}?$select=keyCredentials`,
+      operation: 'graph.applications.get',
+      subject: `application ${appObjectId}`,
+      beforeAttempt: () => this.keyReads.acquire(this.tenantId, signal),
+      fixFor: (code) => (code === 'graph.forbidden' ? readFix(appObjectId) : undefined),
+      signal,
+    });
+    return parseKeyCredentialEntries(response.body);
+  }
+
+  /** A read–merge–write of `keyCredentials` as one credential write turn of the app (key-credential-update.ts). */
+  private async updateCertificates(
+    appObjectId: string,
+    change: KeyCredentialChange,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const subject = `application ${appObjectId}`;
+    await this.writes.run(appObjectId, () =>
+      updateKeyCredentials(
+        {
+          read: () => this.readKeyCredentials(appObjectId, signal),
+          patch: async (keyCredentials) => {
+            await this.http.request<unknown>({
+              method: 'PATCH',
+              path: `/applications/${encodeURIComponent(appObjectId)}`,
+              body: { keyCredentials },
+              operation: 'graph.applications.update',
+              // Never repeated on its own (only Graph's concurrency refusal, which applied nothing);
+              // the read after it says what happened.
+              idempotent: false,
+              beforeAttempt: async () => {
+                await this.pacer.acquire(this.tenantId, signal);
+                signal?.throwIfAborted();
+              },
+              subject,
+              fixFor: (code) => this.writeFixFor(code, appObjectId),
+            });
+          },
+        },
+        change,
+        subject,
+      ),
+    );
   }
 
   async listFederatedCredentials(

@@ -43,6 +43,20 @@ export interface NewPassword {
   endDateTime: string;
 }
 
+/**
+ * A certificate to add to an application's `keyCredentials` (public part only). `keyId` is chosen
+ * by the caller, so a read tells whether a write whose answer was lost took effect.
+ */
+export interface NewCertificate {
+  keyId: string;
+  displayName: string;
+  /** The DER certificate, base64. */
+  key: string;
+  /** ISO-8601 UTC; the certificate's validity. */
+  startDateTime: string;
+  endDateTime: string;
+}
+
 /** Outcome of looking an application up by appId. */
 export type ApplicationLookup =
   | { kind: 'found'; app: ApplicationInfo }

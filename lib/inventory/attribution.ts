@@ -60,13 +60,30 @@ export function attributeSecret(
 
 /**
  * Attributes the certificate of a certificate connection among the app's `keyCredentials`
- * (usage `Verify`, the public keys Entra checks sign-ins against): one unexpired: `inferred`;
- * several: `unknown`, the soonest-expiring counts; none unexpired: the latest-expiring expired one;
- * none at all: `no_certificate`.
+ * (usage `Verify`, the public keys Entra checks sign-ins against), like a secret: with our
+ * `record` (a certificate rotation installed it, spec §9) the recorded one, or
+ * `recorded_credential_missing`; without, certificates our marker gives to another connection are
+ * not candidates; one unexpired: `inferred`; several: `unknown`, the soonest-expiring counts; none
+ * unexpired: the latest-expiring expired one; none at all: `no_certificate`.
  */
-export function attributeCertificate(keys: readonly KeyCredentialInfo[], nowMs: number): AttributionResult {
-  const verify = keys.filter((k) => (k.usage ?? '').toLowerCase() === 'verify');
-  return pickSoonest('certificate', datedCredentials(verify), nowMs, 'no_certificate');
+export function attributeCertificate(
+  keys: readonly KeyCredentialInfo[],
+  nowMs: number,
+  connectionId: string | null = null,
+  record: RotationRecord | null = null,
+): AttributionResult {
+  const verify = datedCredentials(keys.filter((k) => (k.usage ?? '').toLowerCase() === 'verify'));
+  if (record) {
+    const recorded = verify.find((k) => k.keyId.toLowerCase() === record.keyId.toLowerCase());
+    if (!recorded) return { credential: null, problem: 'recorded_credential_missing' };
+    return { credential: toCredential('certificate', recorded, 'recorded', 1), problem: null };
+  }
+  const id = connectionId?.toLowerCase() ?? null;
+  const candidates = verify.filter((k) => {
+    const marker = parseMarker(k.displayName);
+    return marker === null || id === null || marker.connectionId === id;
+  });
+  return pickSoonest('certificate', candidates, nowMs, 'no_certificate');
 }
 
 function pickSoonest(

@@ -109,7 +109,7 @@ export function evaluateConnection(
     if (!app.keyCredentials) {
       return { ...found, problem: problem('certificate_not_readable', ctx) };
     }
-    attributed = attributeCertificate(app.keyCredentials, nowMs);
+    attributed = attributeCertificate(app.keyCredentials, nowMs, connection.id, record);
   } else {
     attributed = attributeSecret(connection.id, app.passwordCredentials, record, nowMs);
   }

@@ -3,6 +3,7 @@
  * a connection not due for rotation, and the removal itself, shared with the rotation.
  */
 import { RotatorError } from '../errors';
+import { kindOf } from './credential-kinds';
 import type { PlanEntry } from './planner';
 import { parseRecord } from './record';
 import { abortedIssue, emptyResult, type Issue, type RotationResult, toIssue } from './results';
@@ -38,7 +39,7 @@ export async function removePlanned(
   const failed: Array<{ keyId: string; issue: Issue }> = [];
   for (const keyId of keys) {
     try {
-      await ctx.credentials.removePassword(appObjectId, keyId);
+      await kindOf(entry).remove(appObjectId, keyId, ctx);
       removed.push(keyId);
     } catch (error) {
       failed.push({ keyId, issue: toIssue(error, []) });
@@ -49,7 +50,7 @@ export async function removePlanned(
   if (!first) return { attempted: keys.length > 0, removed, issue: null, message: done };
   const issue: Issue = {
     code: first.issue.code,
-    message: `Could not remove password(s) ${failed.map((f) => f.keyId).join(', ')} (${first.issue.message}); the next run retries.`,
+    message: `Could not remove ${kindOf(entry).noun}(s) ${failed.map((f) => f.keyId).join(', ')} (${first.issue.message}); the next run retries.`,
     fix: first.issue.fix,
   };
   return { attempted: true, removed, issue, message: `${done} ${issue.message}`.trim() };
@@ -97,7 +98,7 @@ export async function cleanUpConnection(
         },
       );
     }
-    steps.succeeded('inspect', `The record names password ${record.keyId}.`);
+    steps.succeeded('inspect', `The record names ${kindOf(entry).noun} ${record.keyId}.`);
     steps.checkpoint('inspect');
     const removal = await removePlanned(entry, appObjectId, [record.keyId], ctx);
     result.removedKeyIds.push(...removal.removed);
@@ -120,7 +121,8 @@ function describeKeys(entry: PlanEntry, keys: readonly string[]): string {
   const retired = keys.filter((k) => entry.retire.includes(k));
   const orphans = keys.filter((k) => !entry.retire.includes(k));
   const parts: string[] = [];
-  if (retired.length) parts.push(`superseded password(s) ${retired.join(', ')}`);
-  if (orphans.length) parts.push(`orphaned password(s) ${orphans.join(', ')}`);
+  const noun = kindOf(entry).noun;
+  if (retired.length) parts.push(`superseded ${noun}(s) ${retired.join(', ')}`);
+  if (orphans.length) parts.push(`orphaned ${noun}(s) ${orphans.join(', ')}`);
   return parts.join(' and ');
 }

@@ -17,12 +17,13 @@
  * A dry run is the plan itself: do not call this.
  */
 import pLimit from 'p-limit';
+import type { CertificateRequest, GeneratedCertificate } from '../certificates/generate-certificate';
 import type { Clock } from '../clock';
 import { type Logger, silentLogger } from '../logger';
 import { waitOrGiveUp } from './cancel-grace';
 import { cleanUpConnection } from './cleanup';
 import type { Plan, PlanEntry } from './planner';
-import type { ConnectionStore, CredentialProver, CredentialStore } from './ports';
+import type { CertificateStore, ConnectionStore, CredentialProver, CredentialStore } from './ports';
 import { abortedIssue, emptyResult, type RotationResult, type RotationStep, type StepEvent } from './results';
 import { rotateConnection } from './rotate-connection';
 import { type RunContext, StepLog } from './run-context';
@@ -32,6 +33,15 @@ export interface ExecuteOptions {
   connections: ConnectionStore;
   credentials: CredentialStore;
   prover: CredentialProver;
+  /**
+   * Application certificates (the Graph adapter implements it). Without it, certificate
+   * connections planned for rotation fail with nothing changed.
+   */
+  certificates?: CertificateStore;
+  /** Generates the certificates of certificate connections. @default generateCertificate */
+  generateCertificate?: (request: CertificateRequest) => Promise<GeneratedCertificate>;
+  /** keyIds for new certificates (tests). @default crypto.randomUUID */
+  newKeyId?: () => string;
   clock: Clock;
   /**
    * Registers a new secret as a secret (the task: `setSecret`). Called with each secret the moment
@@ -97,6 +107,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     connections: options.connections,
     credentials: options.credentials,
     prover: options.prover,
+    certificates: options.certificates,
+    generateCertificate: options.generateCertificate,
+    newKeyId: options.newKeyId,
     clock: options.clock,
     logger: options.logger ?? silentLogger,
     mask: options.mask,

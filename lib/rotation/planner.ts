@@ -15,7 +15,7 @@
  *   right away could revoke a secret in use.
  */
 import { MS_PER_HOUR } from '../clock';
-import type { PasswordCredentialInfo } from '../graph/types';
+import type { KeyCredentialInfo, PasswordCredentialInfo } from '../graph/types';
 import { parseTime } from '../inventory/expiry';
 import { applicationKey, type ConnectionReport, type Inventory, type ProblemCode } from '../inventory/types';
 import { parseMarker } from './marker';
@@ -52,6 +52,11 @@ export interface PlanEntry {
   appId: string | null;
   /** The application's object id, for Graph writes. */
   appObjectId: string | null;
+  /**
+   * What the connection signs in with: a client secret (application password) or a certificate
+   * (`keyCredentials`, spec §9). Absent on entries built before certificates: `secret`.
+   */
+  credentialKind?: 'secret' | 'certificate';
   action: PlanAction;
   /** Set when `action` is `rotate`. */
   rotate: { reason: RotateReason; message: string } | null;
@@ -96,8 +101,9 @@ export interface Plan {
  * Plans a run. Per connection, in this order:
  *
  * 1. `skip` (no work at all) when it cannot or must not be changed: secretless; not evaluated
- *    (app not found or not readable, other tenant, disabled service principal, ...); certificate
- *    (not supported yet); disabled or not ready; Automatic under policy `report`.
+ *    (app not found or not readable, other tenant, disabled service principal, certificates not
+ *    read, ...); certificate under policy `certificateConnections: report`; disabled or not ready;
+ *    Automatic under policy `report`.
  * 2. `rotate` when due: expired, recorded credential missing, no password, or `daysLeft` ≤
  *    `rotateWithinDays`; with policy `forceRotation`, whatever its expiry (`forced`); also
  *    `record_missing` (see the file comment). `takeOver` for Automatic connections under policy
@@ -135,6 +141,7 @@ function planConnection(
     tenantId: report.tenantId,
     appId: report.appId,
     appObjectId: report.app?.objectId ?? null,
+    credentialKind: report.authenticationType === 'spnCertificate' ? 'certificate' : 'secret',
     action: 'nothing',
     rotate: null,
     takeOver: false,
@@ -152,7 +159,11 @@ function planConnection(
   }
 
   const app = inventory.applications[applicationKey(report.tenantId, report.appId)];
-  const ours = ourPasswords(report.id, app?.passwordCredentials ?? []);
+  // A certificate connection's credentials of ours are certificates with our marker (spec §9).
+  const ours = ourPasswords(
+    report.id,
+    (entry.credentialKind === 'certificate' ? app?.keyCredentials : app?.passwordCredentials) ?? [],
+  );
   const { retire, removeOrphans } = classify(report, ours, policy, nowMs);
   const reason =
     due ??
@@ -185,12 +196,11 @@ function afterSwitch(
 ): Pick<PlanEntry, 'supersedes' | 'orphansAfterSwitch' | 'foreign'> {
   const isOurs = (keyId: string) => ours.some((p) => p.keyId.toLowerCase() === keyId.toLowerCase());
   const notPlanned = (keyId: string) => !planned.some((k) => k.toLowerCase() === keyId.toLowerCase());
-  const inUse =
-    report.record?.keyId ?? (report.credential?.kind === 'secret' ? report.credential.keyId : null);
+  const inUse = report.record?.keyId ?? report.credential?.keyId ?? null;
   const supersedes = inUse && isOurs(inUse) && notPlanned(inUse) ? [inUse.toLowerCase()] : [];
   const credential = report.credential;
   const foreign =
-    !report.record && credential?.kind === 'secret' && !isOurs(credential.keyId)
+    !report.record && credential && !isOurs(credential.keyId)
       ? { keyId: credential.keyId, displayName: credential.displayName }
       : null;
   const orphansAfterSwitch = report.record
@@ -227,7 +237,9 @@ function whySkip(report: ConnectionReport, policy: RotationPolicy, due: boolean)
     return { code: problem.code, message, fix, actionRequired };
   }
   if (report.status === 'unknown') return skipReason('not_evaluated', report, due);
-  if (report.authenticationType === 'spnCertificate') return skipReason('certificate', report, due);
+  if (report.authenticationType === 'spnCertificate' && policy.certificateConnections !== 'rotate') {
+    return skipReason('certificate', report, due);
+  }
   if (report.isDisabled) return skipReason('connection_disabled', report, due);
   if (!report.isReady) return skipReason('connection_not_ready', report, due);
   if (report.creationMode === 'Automatic' && policy.automaticConnections !== 'takeOver') {
@@ -241,8 +253,11 @@ interface OurPassword {
   mintedMs: number;
 }
 
-/** Passwords whose marker names exactly this connection. Nothing else is ever removed. */
-function ourPasswords(connectionId: string, passwords: readonly PasswordCredentialInfo[]): OurPassword[] {
+/** Credentials whose marker names exactly this connection. Nothing else is ever removed. */
+function ourPasswords(
+  connectionId: string,
+  passwords: readonly (PasswordCredentialInfo | KeyCredentialInfo)[],
+): OurPassword[] {
   const id = connectionId.toLowerCase();
   const ours: OurPassword[] = [];
   for (const p of passwords) {

@@ -8,6 +8,9 @@ import { type Checked, type NumberInput, oneOf, wholeNumber, yesNo } from '../op
 /** How Automatic connections (`creationMode: Automatic`) are treated (spec §5.3). */
 export type AutomaticConnectionsPolicy = 'report' | 'takeOver';
 
+/** What happens to certificate connections (`spnCertificate`, spec §9). */
+export type CertificateConnectionsPolicy = 'report' | 'rotate';
+
 /** What the planner and the executor follow. */
 export interface RotationPolicy {
   /** Rotate when the secret in use expires within this many days (or has expired). @default 30 */
@@ -34,6 +37,13 @@ export interface RotationPolicy {
    * Optional so policies written before it stay valid. @default false
    */
   forceRotation?: boolean;
+  /**
+   * `report`: certificate connections are reported with their certificate's expiry and never
+   * changed. `rotate`: a due one gets a new certificate, added to its app by read–merge–write of
+   * `keyCredentials` (every other certificate on the app kept), then the same protocol as a
+   * secret. Optional so policies written before it stay valid. @default 'report'
+   */
+  certificateConnections?: CertificateConnectionsPolicy;
 }
 
 /** The defaults of the task's inputs. */
@@ -44,6 +54,7 @@ export const DEFAULT_ROTATION_POLICY: Readonly<Required<RotationPolicy>> = Objec
   automaticConnections: 'report',
   orphanMinAgeMinutes: 60,
   forceRotation: false,
+  certificateConnections: 'report',
 });
 
 /** Longest secret lifetime Entra recommends and the task accepts, in days. */
@@ -69,6 +80,8 @@ export interface PolicyInput {
   orphanMinAgeMinutes?: NumberInput;
   /** @default false */
   forceRotation?: boolean | string;
+  /** @default 'report' */
+  certificateConnections?: CertificateConnectionsPolicy | string;
 }
 
 /** The policy, or what is wrong with it, one problem per option (spec §3). */
@@ -111,6 +124,13 @@ export function parsePolicy(input: PolicyInput): { policy: RotationPolicy; probl
       d.orphanMinAgeMinutes,
     ),
     forceRotation: take(yesNo('forceRotation', input.forceRotation, d.forceRotation), d.forceRotation),
+    certificateConnections: take(
+      oneOf('certificateConnections', input.certificateConnections, d.certificateConnections, [
+        'report',
+        'rotate',
+      ] as const),
+      d.certificateConnections,
+    ),
   };
   // A fresh secret has lifetime − 1 whole days left moments after minting; if that is already
   // within rotateWithinDays, every run would rotate again.

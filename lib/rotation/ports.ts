@@ -3,7 +3,7 @@
  * wrap azure-devops-node-api, Graph over fetch and msal-node; tests use in-memory fakes.
  */
 import type { EndpointDocument, TestConnectionResult } from '../devops/types';
-import type { NewPassword, PasswordCredentialInfo } from '../graph/types';
+import type { NewCertificate, NewPassword, PasswordCredentialInfo } from '../graph/types';
 
 /** Service connections in Azure DevOps. */
 export interface ConnectionStore {
@@ -37,6 +37,30 @@ export interface CredentialStore {
   removePassword(appObjectId: string, keyId: string): Promise<void>;
 }
 
+/**
+ * Application certificates (`keyCredentials`) in Microsoft Graph, for the tenant the store is
+ * bound to. Graph's PATCH replaces the whole list, so implementations read–merge–write: every
+ * certificate on the app is kept exactly, and a write that made another vanish is undone and
+ * rejected (`graph.key_credentials_lost`). One write in flight per app.
+ */
+export interface CertificateStore {
+  /**
+   * Adds `certificate` (public part) to the app; resolves also when its keyId is already there.
+   * `signal` ends only waits before anything is sent.
+   */
+  addCertificate(appObjectId: string, certificate: NewCertificate, signal?: AbortSignal): Promise<void>;
+  /** Removes the certificate `keyId`, keeping every other; resolves also when it was already gone. */
+  removeCertificate(appObjectId: string, keyId: string): Promise<void>;
+}
+
+/** What proving a certificate needs (secret: `privateKey`). */
+export interface CertificateProof {
+  /** SHA-256 of the DER certificate, hex. */
+  thumbprintSha256: string;
+  /** PKCS#8 PEM. */
+  privateKey: string;
+}
+
 /** Answers "does this secret get a token for this app in this tenant now". */
 export interface CredentialProver {
   /**
@@ -45,4 +69,15 @@ export interface CredentialProver {
    * a `RotatorError` (`rotation.proof_failed` or an `auth.*` code).
    */
   proveSecret(tenantId: string, appId: string, secret: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * The same for a new certificate: a token with a client assertion signed by its key, retrying
+   * "key not found" (AADSTS700027, not propagated yet) within the budget. Optional: a prover
+   * without it cannot rotate certificate connections (they then fail, nothing changed).
+   */
+  proveCertificate?(
+    tenantId: string,
+    appId: string,
+    certificate: CertificateProof,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }

@@ -10,13 +10,16 @@
  * aborted; a cancellation after it stops at the next step boundary. After it nothing is undone: the connection uses the new secret,
  * old ones stay until a later run retires them. When the PUT's outcome is ambiguous (no answer,
  * 5xx), the connection is read back to see whether our record landed before deciding.
+ *
+ * The same protocol rotates a certificate connection (spec §9): what differs, minting a password
+ * or generating a certificate and adding it to the app's `keyCredentials`, proving it, the
+ * parameter it is installed in and removing it, is the entry's {@link CredentialKind}.
  */
-import { MS_PER_DAY } from '../clock';
 import type { EndpointDocument } from '../devops/types';
 import { RotatorError } from '../errors';
 import { removalsAfterSwitch } from './after-switch';
 import { logRemoval, removePlanned } from './cleanup';
-import { formatMarker } from './marker';
+import { type CredentialKind, kindOf, type MintedCredential } from './credential-kinds';
 import type { PlanEntry } from './planner';
 import { parseRecord, withRecord } from './record';
 import {
@@ -61,7 +64,9 @@ export async function rotateConnection(
 class Rotation {
   private readonly result: RotationResult;
   private step: RotationStep = 'mint';
-  private secret = '';
+  private readonly kind: CredentialKind;
+  /** The credential minted in this run; forgotten when the run ends. */
+  private minted: MintedCredential | null = null;
   private commit: Commit = 'no';
   /** When the switching PUT was sent (its record's `installedAt`): the grace counts from here. */
   private switchedAtMs = 0;
@@ -75,6 +80,21 @@ class Rotation {
     private readonly steps: StepLog,
   ) {
     this.result = emptyResult(entry, 'failed');
+    this.kind = kindOf(entry);
+  }
+
+  /** Strings redacted from every message of this run. */
+  private get secrets(): string[] {
+    return this.minted?.secrets ?? [];
+  }
+
+  /** What the connection holds, in the existing wording: `secret` or `certificate`. */
+  private get noun(): string {
+    return this.kind.noun === 'password' ? 'secret' : 'certificate';
+  }
+
+  private get secret(): string {
+    return this.minted?.value ?? '';
   }
 
   async run(): Promise<RotationResult> {
@@ -110,7 +130,7 @@ class Rotation {
       if (this.cancelledBy(error)) return await this.stopped(new Stopped(this.lastDone, 'cancelled'));
       return await this.fail(error);
     } finally {
-      this.secret = '';
+      this.minted = null;
     }
   }
 
@@ -128,29 +148,25 @@ class Rotation {
     return error instanceof Error && error.name === 'AbortError';
   }
 
-  /** Step 1: a new password, its secret masked before anything else sees it. */
+  /** Step 1: a new password or certificate, its secrets masked before anything else sees them. */
   private async mint(): Promise<void> {
     this.step = 'mint';
-    const nowMs = this.ctx.clock.now();
-    const endDateTime = new Date(nowMs + this.ctx.policy.secretLifetimeDays * MS_PER_DAY).toISOString();
-    // The signal only ends a wait for the write budget; a request once sent is never aborted.
-    const minted = await this.ctx.credentials.addPassword(
-      this.target.appObjectId,
-      { displayName: formatMarker(this.entry.connectionId, nowMs), endDateTime },
-      this.ctx.signal,
+    const minted = await this.kind.mint(this.entry, this.target.appObjectId, this.ctx, (keyId, expiresAt) => {
+      this.result.newKeyId = keyId;
+      this.result.newExpiresAt = expiresAt;
+    });
+    this.minted = minted;
+    this.steps.succeeded(
+      'mint',
+      `Added ${this.kind.noun} ${minted.keyId}, valid until ${this.result.newExpiresAt}.`,
     );
-    this.result.newKeyId = minted.keyId;
-    this.result.newExpiresAt = minted.endDateTime || endDateTime;
-    this.ctx.mask(minted.secretText);
-    this.secret = minted.secretText;
-    this.steps.succeeded('mint', `Added password ${minted.keyId}, valid until ${this.result.newExpiresAt}.`);
   }
 
-  /** Step 2: a token can be acquired with the new secret (the prover waits out propagation). */
+  /** Step 2: a token can be acquired with the new credential (the prover waits out propagation). */
   private async proveCredential(): Promise<void> {
     this.step = 'prove_credential';
-    await this.ctx.prover.proveSecret(this.target.tenantId, this.target.appId, this.secret, this.ctx.signal);
-    this.steps.succeeded('prove_credential', `Password ${this.result.newKeyId} signs in.`);
+    await this.kind.prove(this.target.tenantId, this.target.appId, this.minted!, this.ctx);
+    this.steps.succeeded('prove_credential', `${capital(this.kind.noun)} ${this.result.newKeyId} signs in.`);
   }
 
   /** Step 3: the connection as it is now, unchanged in what matters, passes TestConnection with the new secret. */
@@ -160,11 +176,12 @@ class Rotation {
     assertStillAsPlanned(current, this.entry);
     const proposed = buildSwitchDocument(current, {
       secret: this.secret,
+      parameter: this.kind.parameter,
       record: { keyId: this.result.newKeyId!, installedAt: new Date(this.ctx.clock.now()).toISOString() },
       takeOver: this.entry.takeOver,
     });
     await this.testConnection(proposed);
-    this.steps.succeeded('prove_connection', 'TestConnection passed with the new secret.');
+    this.steps.succeeded('prove_connection', `TestConnection passed with the new ${this.noun}.`);
     return proposed;
   }
 
@@ -195,7 +212,10 @@ class Rotation {
       if (this.commit !== 'yes') throw error;
     }
     const takeOver = this.entry.takeOver ? ' and made it Manual' : '';
-    this.steps.succeeded('switch', `Installed password ${this.result.newKeyId} with its record${takeOver}.`);
+    this.steps.succeeded(
+      'switch',
+      `Installed ${this.kind.noun} ${this.result.newKeyId} with its record${takeOver}.`,
+    );
   }
 
   /** After an ambiguous PUT: did our record land? Read twice, the second time after a pause. */
@@ -252,7 +272,7 @@ class Rotation {
   private async testConnection(proposed?: EndpointDocument): Promise<void> {
     const test = await this.ctx.connections.test(this.target.projectId, this.entry.connectionId, proposed);
     if (test.ok) return;
-    const which = proposed ? 'with the new secret' : 'of the stored connection';
+    const which = proposed ? `with the new ${this.noun}` : 'of the stored connection';
     throw new RotatorError(
       'devops.test_connection_failed',
       `TestConnection ${which} answered ${test.statusCode}${test.message ? `: ${test.message}` : ''}.`,
@@ -265,17 +285,18 @@ class Rotation {
   /** Another run switched the connection after us: remove our password only, never theirs. */
   private async loseRace(theirs: string): Promise<void> {
     const ours = this.result.newKeyId!;
-    const message = `Another rotation switched the connection to password ${theirs} at the same time.`;
+    const noun = this.kind.noun;
+    const message = `Another rotation switched the connection to ${noun} ${theirs} at the same time.`;
     this.steps.failed('confirm', message);
-    let note = `Our new password ${ours} was removed; theirs is kept.`;
+    let note = `Our new ${noun} ${ours} was removed; theirs is kept.`;
     try {
-      await this.ctx.credentials.removePassword(this.target.appObjectId, ours);
+      await this.kind.remove(this.target.appObjectId, ours, this.ctx);
       this.result.removedKeyIds.push(ours);
-      this.steps.succeeded('compensate', `Removed our password ${ours}.`);
+      this.steps.succeeded('compensate', `Removed our ${noun} ${ours}.`);
     } catch (error) {
-      const why = toIssue(error, [this.secret]).message;
+      const why = toIssue(error, this.secrets).message;
       this.steps.failed('compensate', why);
-      note = `Removing our new password ${ours} failed (${why}); a later run removes it.`;
+      note = `Removing our new ${noun} ${ours} failed (${why}); a later run removes it.`;
     }
     this.result.action = 'race_lost';
     this.result.error = {
@@ -294,12 +315,12 @@ class Rotation {
     const keyId = this.result.newKeyId;
     let left =
       keyId && this.commit !== 'yes' && !this.result.removedKeyIds.includes(keyId)
-        ? ` The new password ${keyId} may be unused; a later run removes it once no record names it.`
+        ? ` The new ${this.kind.noun} ${keyId} may be unused; a later run removes it once no record names it.`
         : '';
     if (stop.reason === 'cancelled') {
       this.ctx.logger.info(`"${this.entry.connectionName}": cancelled after ${stop.step ?? 'nothing'}.`);
       if (keyId && this.commit === 'no') left = await this.compensate(keyId);
-      else if (this.commit === 'yes') left = ` The connection uses the new password ${keyId}.`;
+      else if (this.commit === 'yes') left = ` The connection uses the new ${this.kind.noun} ${keyId}.`;
     }
     return {
       ...this.result,
@@ -309,16 +330,16 @@ class Rotation {
   }
 
   private async fail(error: unknown): Promise<RotationResult> {
-    const issue = toIssue(error, [this.secret], `${STEP_LABEL[this.step]} failed: `);
+    const issue = toIssue(error, this.secrets, `${stepLabel(this.step, this.kind.noun)} failed: `);
     this.steps.failed(this.step, issue.message);
     const keyId = this.result.newKeyId;
     let note = '';
     if (keyId && this.commit === 'no') {
       note = await this.compensate(keyId);
     } else if (keyId && this.commit === 'maybe') {
-      note = ` Whether the connection now uses the new password ${keyId} is unknown, so it is kept; the next run removes it if no record names it.`;
+      note = ` Whether the connection now uses the new ${this.kind.noun} ${keyId} is unknown, so it is kept; the next run removes it if no record names it.`;
     } else if (keyId) {
-      note = ` The connection uses the new password ${keyId}; older passwords were kept.`;
+      note = ` The connection uses the new ${this.kind.noun} ${keyId}; older ${this.kind.noun}s were kept.`;
     }
     return {
       ...this.result,
@@ -327,34 +348,50 @@ class Rotation {
     };
   }
 
-  /** Removes the password just minted; the connection still holds its old secret. */
+  /** Removes the credential just minted; the connection still holds its old one. */
   private async compensate(keyId: string): Promise<string> {
+    const noun = this.kind.noun;
     try {
-      await this.ctx.credentials.removePassword(this.target.appObjectId, keyId);
+      await this.kind.remove(this.target.appObjectId, keyId, this.ctx);
       this.result.removedKeyIds.push(keyId);
       this.steps.succeeded(
         'compensate',
-        `Removed the new password ${keyId}; the connection keeps its secret.`,
+        `Removed the new ${noun} ${keyId}; the connection keeps its ${this.noun}.`,
       );
-      return ` The new password ${keyId} was removed; the connection keeps its previous secret.`;
+      return ` The new ${noun} ${keyId} was removed; the connection keeps its previous ${this.noun}.`;
     } catch (error) {
-      const why = toIssue(error, [this.secret]).message;
+      const why = toIssue(error, this.secrets).message;
       this.steps.failed('compensate', why);
-      return ` Removing the new password ${keyId} failed too (${why}); the connection keeps its previous secret and a later run removes the unused password.`;
+      return ` Removing the new ${noun} ${keyId} failed too (${why}); the connection keeps its previous ${this.noun} and a later run removes the unused ${noun}.`;
     }
   }
 }
 
-const STEP_LABEL: Record<RotationStep, string> = {
-  mint: 'Minting a new password',
-  prove_credential: 'Proving the new password',
-  prove_connection: 'Testing the connection with the new password',
-  switch: 'Switching the connection to the new password',
-  confirm: 'Confirming the switch',
-  inspect: 'Reading the connection',
-  retire: 'Removing superseded passwords',
-  compensate: 'Removing the new password',
-};
+/** What a step does, for failure messages. */
+function stepLabel(step: RotationStep, noun: CredentialKind['noun']): string {
+  switch (step) {
+    case 'mint':
+      return noun === 'password' ? 'Minting a new password' : 'Adding a new certificate';
+    case 'prove_credential':
+      return `Proving the new ${noun}`;
+    case 'prove_connection':
+      return `Testing the connection with the new ${noun === 'password' ? 'secret' : noun}`;
+    case 'switch':
+      return `Switching the connection to the new ${noun}`;
+    case 'confirm':
+      return 'Confirming the switch';
+    case 'inspect':
+      return 'Reading the connection';
+    case 'retire':
+      return `Removing superseded ${noun}s`;
+    case 'compensate':
+      return `Removing the new ${noun}`;
+  }
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /**
  * What the new record says about the install it replaces (`previousInstalledAt`, read just before

@@ -2,11 +2,13 @@
  * What one execution shares across connections, and the step log every connection writes to:
  * events through `onStep`, lines through the logger, and the crash points tests stop at.
  */
+
+import type { CertificateRequest, GeneratedCertificate } from '../certificates/generate-certificate';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { PlanEntry } from './planner';
 import type { RotationPolicy } from './policy';
-import type { ConnectionStore, CredentialProver, CredentialStore } from './ports';
+import type { CertificateStore, ConnectionStore, CredentialProver, CredentialStore } from './ports';
 import type { RotationStep, StepEvent } from './results';
 
 /** The executor's dependencies and settings, resolved. */
@@ -14,6 +16,12 @@ export interface RunContext {
   connections: ConnectionStore;
   credentials: CredentialStore;
   prover: CredentialProver;
+  /** Application certificates; needed only to rotate certificate connections. */
+  certificates?: CertificateStore | undefined;
+  /** Generates certificates. @default generateCertificate */
+  generateCertificate?: ((request: CertificateRequest) => Promise<GeneratedCertificate>) | undefined;
+  /** keyIds for new certificates. @default crypto.randomUUID */
+  newKeyId?: (() => string) | undefined;
   clock: Clock;
   logger: Logger;
   mask: (secret: string) => void;

@@ -7,8 +7,14 @@ import { type RotationRecord, withRecord } from './record';
 
 /** What the switch changes. */
 export interface SwitchChange {
-  /** The new client secret. Only ever placed in `serviceprincipalkey`. */
+  /** The new credential. Only ever placed in `parameter`. */
   secret: string;
+  /**
+   * Which parameter holds it: `serviceprincipalkey` (a client secret) or
+   * `servicePrincipalCertificate` (the certificate PEM then its private key PEM, spec §9).
+   * @default 'serviceprincipalkey'
+   */
+  parameter?: 'serviceprincipalkey' | 'servicePrincipalCertificate';
   /** The record of the new keyId; replaces any previous record trailer, user text kept. */
   record: RotationRecord;
   /** Make an Automatic connection Manual (policy `takeOver`, spec §5.3). */
@@ -24,8 +30,9 @@ const AUTOMATIC_ONLY_DATA = new Set(['spnobjectid', 'appobjectid']);
 /**
  * Builds the PUT body from `current` (a GET body):
  *
- * - `authorization.parameters.serviceprincipalkey` = the new secret (under the key's existing
- *   spelling; keys are matched case-insensitively by the service);
+ * - `authorization.parameters.serviceprincipalkey` (or `servicePrincipalCertificate`, see
+ *   {@link SwitchChange.parameter}) = the new credential (under the key's existing spelling; keys
+ *   are matched case-insensitively by the service);
  * - every other parameter is kept exactly, confidential ones as `null`: `null` keeps the stored
  *   value while an omitted confidential key is DROPPED by the service;
  * - the `accesstoken` parameter is removed;
@@ -39,18 +46,19 @@ const AUTOMATIC_ONLY_DATA = new Set(['spnobjectid', 'appobjectid']);
 export function buildSwitchDocument(current: EndpointDocument, change: SwitchChange): EndpointDocument {
   const next = structuredClone(current);
   const parameters: Record<string, string | null> = {};
+  const target = change.parameter ?? SECRET_KEY;
   let secretKey: string | null = null;
   for (const [key, value] of Object.entries(current.authorization.parameters)) {
     const lower = key.toLowerCase();
     if (DROPPED_PARAMETERS.has(lower)) continue;
-    if (lower === SECRET_KEY) {
+    if (lower === target.toLowerCase()) {
       // One spelling only: two keys differing in case would be the same parameter to the service.
       secretKey ??= key;
       continue;
     }
     parameters[key] = value;
   }
-  parameters[secretKey ?? SECRET_KEY] = change.secret;
+  parameters[secretKey ?? target] = change.secret;
   next.authorization = { ...next.authorization, parameters };
   next.description = withRecord(current.description, change.record);
 

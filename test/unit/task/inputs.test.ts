@@ -43,6 +43,7 @@ describe('task inputs', () => {
         automaticConnections: 'report',
         orphanMinAgeMinutes: 60,
         forceRotation: false,
+        certificateConnections: 'report',
       },
       maxParallel: 8,
       graphUrl: 'https://graph.microsoft.com',
@@ -141,6 +142,11 @@ describe('task inputs', () => {
       'negative revokeAfterHours',
       (a) => (a.inputs.revokeAfterHours = '-5'),
       /Input 'revokeAfterHours' has value '-5'/,
+    ],
+    [
+      'unknown certificateConnections',
+      (a) => (a.inputs.certificateConnections = 'replace'),
+      /Input 'certificateConnections' has value 'replace': expected one of 'report', 'rotate'/,
     ],
     [
       'unknown automaticConnections',
