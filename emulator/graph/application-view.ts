@@ -67,7 +67,7 @@ export async function applicationView(
   select: readonly string[] | null,
   single = false,
 ): Promise<Record<string, unknown>> {
-  const withKey = single && select !== null && select.includes('keyCredentials');
+  const withKey = single && (select?.includes('keyCredentials') ?? false);
   const wanted = select ?? APPLICATION_PROPERTIES;
   const view: Record<string, unknown> = {};
   for (const property of wanted) {

@@ -9,7 +9,7 @@ import { effectiveCreationMode, parameterOf } from './switch-document';
 
 /**
  * Throws unless `current` is still the connection `entry` was planned for: it exists, signs in
- * with a secret of the same app in the same tenant, is ready and enabled, and is not Automatic
+ * with the planned kind of credential (secret or certificate) of the same app in the same tenant, is ready and enabled, and is not Automatic
  * unless the plan takes it over. The plan may be minutes old; a connection changed meanwhile is
  * left for the next run to plan again.
  */
@@ -24,8 +24,10 @@ export function assertStillAsPlanned(
   if (!current) throw new RotatorError('devops.not_found', 'The connection no longer exists.');
   const scheme = current.authorization?.scheme ?? '';
   if (scheme.toLowerCase() !== 'serviceprincipal') throw changed(`its scheme is now ${scheme}`);
-  const authType = parameterOf(current, 'authenticationType');
-  if (authType && authType.toLowerCase() !== 'spnkey') throw changed(`it now signs in with ${authType}`);
+  // Absent means a secret (the service's default, azure-apis.md §1.5).
+  const authType = parameterOf(current, 'authenticationType') || 'spnKey';
+  const planned = entry.credentialKind === 'certificate' ? 'spncertificate' : 'spnkey';
+  if (authType.toLowerCase() !== planned) throw changed(`it now signs in with ${authType}`);
   const sameId = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
   if (
     !sameId(parameterOf(current, 'serviceprincipalid'), entry.appId) ||
