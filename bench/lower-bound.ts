@@ -15,7 +15,11 @@
  * - application `$batch`es of 20 appIds, in waves of `maxParallel`;
  * - the listing of the tenant's disabled service principals (when any app was found), after the
  *   lookups: one page per 999, pages in sequence (each `@odata.nextLink` comes with the page
- *   before), at least one page even when none is disabled.
+ *   before), at least one page even when none is disabled;
+ * - the attribution checks (issue #14): one TestConnection per connection beside an expired
+ *   secret, in waves of `maxParallel`. They need the app's passwords, and they share the Azure
+ *   DevOps limiter with the lists, which keep it full until the last list, so they cannot
+ *   shorten the list waves by overlapping them.
  */
 import type { OrgShape } from './org-shape';
 
@@ -35,7 +39,8 @@ export interface LowerBound {
     | 'connectionLists'
     | 'graphToken'
     | 'appBatches'
-    | 'spPages',
+    | 'spPages'
+    | 'attributionChecks',
     number
   >;
   totalRounds: number;
@@ -57,6 +62,7 @@ export function discoveryLowerBound(shape: OrgShape, latencyMs: number, maxParal
     graphToken: 3,
     appBatches: waves(appBatches),
     spPages,
+    attributionChecks: waves(shape.attributionChecks),
   };
   const totalRounds = Object.values(rounds).reduce((a, b) => a + b, 0);
   return {
@@ -86,10 +92,17 @@ export function naiveRequestCount(shape: OrgShape): number {
  *   list has named its apps);
  *   Graph: one list wave before the first apps are known, the rotator's Graph token (3), then the
  *   application batches in waves of `maxParallel`.
- * - Then the disabled service principal listing, pages in sequence.
+ * - Then the disabled service principal listing, pages in sequence, and the attribution checks'
+ *   waves (see {@link discoveryLowerBound}).
  */
 export interface PipelinedBound {
-  rounds: { beforeLists: number; listTrack: number; graphTrack: number; spPages: number };
+  rounds: {
+    beforeLists: number;
+    listTrack: number;
+    graphTrack: number;
+    spPages: number;
+    attributionChecks: number;
+  };
   totalRounds: number;
   boundMs: number;
   /** One line showing the arithmetic, printed with the table. */
@@ -106,13 +119,19 @@ export function pipelinedDiscoveryBound(
   const beforeLists = r.routeDiscovery + r.projectPages + r.endpointRoutes;
   const listTrack = r.connectionLists + (r.appBatches > 0 ? 1 : 0);
   const graphTrack = r.appBatches > 0 ? 1 + r.graphToken + r.appBatches : 0;
-  const totalRounds = beforeLists + Math.max(listTrack, graphTrack) + r.spPages;
+  const totalRounds = beforeLists + Math.max(listTrack, graphTrack) + r.spPages + r.attributionChecks;
   const derivation =
     `(${r.routeDiscovery} routes + ${r.projectPages} project pages + ${r.endpointRoutes} endpoint route) + ` +
     `max(${r.connectionLists} list waves + 1 last batch, 1 list wave + ${r.graphToken} token + ${r.appBatches} batch waves) + ` +
-    `${r.spPages} SP page(s) = ${totalRounds} rounds × ${latencyMs} ms`;
+    `${r.spPages} SP page(s) + ${r.attributionChecks} TestConnection wave(s) = ${totalRounds} rounds × ${latencyMs} ms`;
   return {
-    rounds: { beforeLists, listTrack, graphTrack, spPages: r.spPages },
+    rounds: {
+      beforeLists,
+      listTrack,
+      graphTrack,
+      spPages: r.spPages,
+      attributionChecks: r.attributionChecks,
+    },
     totalRounds,
     boundMs: totalRounds * latencyMs,
     derivation,

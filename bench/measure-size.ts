@@ -44,6 +44,11 @@ export interface SizeResult {
   report: PhaseResult;
   /** Wall time of every `report` run, ms, in order. */
   reportSamplesMs: number[];
+  /**
+   * One `report` run with discovery's attribution check off (issue #14), right after the others:
+   * what verification costs is the difference.
+   */
+  reportUnverified: PhaseResult;
   /** Requests the naive script sends for this organization (`naiveRequestCount`). */
   naiveRequests: number;
   /** Measured only where `size.naive`. */
@@ -60,11 +65,18 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
     latencyMs: settings.latencyMs,
     workDir: settings.workDir,
   });
-  const phase = async (mode: WorkerMode, rotateCount = 0): Promise<PhaseResult> => {
-    settings.log(`  ${label}: ${mode}…`);
+  const phase = async (mode: WorkerMode, rotateCount = 0, verifyAttribution = true): Promise<PhaseResult> => {
+    settings.log(`  ${label}: ${mode}${verifyAttribution ? '' : ' (attribution unverified)'}…`);
     await emulator.clearRequests();
     const worker = await runWorker(
-      { mode, urls: emulator.urls, identity: org.identity, maxParallel: settings.maxParallel, rotateCount },
+      {
+        mode,
+        urls: emulator.urls,
+        identity: org.identity,
+        maxParallel: settings.maxParallel,
+        rotateCount,
+        verifyAttribution,
+      },
       { caPath: emulator.caPath, workDir: settings.workDir },
     );
     return { worker, requests: requestStats(await emulator.requests()) };
@@ -74,6 +86,7 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
     for (let i = 0; i < Math.max(1, settings.reportRuns); i += 1) runs.push(await phase('report'));
     const byWall = [...runs].sort((a, b) => a.worker.wallMs - b.worker.wallMs);
     const report = byWall[Math.floor((byWall.length - 1) / 2)]!;
+    const reportUnverified = await phase('report', 0, false);
     const naive = size.naive ? await phase('naive') : null;
     const requested = Math.round(size.connections * settings.rotateShare);
     const rotate = { ...(await phase('rotate', requested)), requested };
@@ -84,6 +97,7 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
       pipelined: pipelinedDiscoveryBound(org.shape, settings.latencyMs, settings.maxParallel),
       report,
       reportSamplesMs: runs.map((r) => r.worker.wallMs),
+      reportUnverified,
       naiveRequests: naiveRequestCount(org.shape),
       naive,
       rotate,

@@ -60,6 +60,12 @@ export interface OrgShape {
    * appears in (hand-written scripts neither deduplicate apps nor merge shared connections).
    */
   naiveGraphGets: number;
+  /**
+   * TestConnection requests discovery's attribution check sends (issue #14): client-secret
+   * connections without a record whose app (found, service principal enabled) holds an unexpired
+   * password (so inference is not `expired`) and also an expired one.
+   */
+  attributionChecks: number;
 }
 
 /** A generated organization, on disk for the emulator. */
@@ -134,7 +140,27 @@ function shapeOf(org: OrgDescription): OrgShape {
     appsFound: [...looked].filter((id) => existing.has(id)).length,
     disabledServicePrincipals: disabledVisibleTo(org),
     naiveGraphGets: spn.reduce((sum, c) => sum + c.projects.length, 0),
+    attributionChecks: attributionChecksOf(org, spn),
   };
+}
+
+/** See {@link OrgShape.attributionChecks}. Generated passwords carry no marker of ours. */
+function attributionChecksOf(
+  org: OrgDescription,
+  spn: NonNullable<OrgDescription['serviceConnections']>,
+): number {
+  const apps = new Map((org.applications ?? []).map((a) => [a.appId.toLowerCase(), a]));
+  const DAY = 86_400_000;
+  const daysLeft = (p: { expiresInDays?: number; endDateTime?: string }) =>
+    p.endDateTime ? (Date.parse(p.endDateTime) - Date.now()) / DAY : (p.expiresInDays ?? 730);
+  return spn.filter((c) => {
+    const app = apps.get((c.appId ?? '').toLowerCase());
+    if (!app || app.servicePrincipal?.accountEnabled === false) return false;
+    if (c.authenticationType === 'spnCertificate' || (c.description ?? '').includes('[sc-rotator:'))
+      return false;
+    const left = (app.passwordCredentials ?? []).map(daysLeft);
+    return left.some((d) => d >= 0) && left.some((d) => d < 0);
+  }).length;
 }
 
 /** See {@link OrgShape.disabledServicePrincipals}; the rotator is the app behind `rotator-wif`. */

@@ -46,10 +46,10 @@ export function renderTable(
     ['  every run ms', (s) => s.reportSamplesMs.map(n0).join(' ')],
     ['  latency lower bound ms', (s) => `${n0(s.bound.boundMs)} (${s.bound.totalRounds} rounds)`],
     [
-      '  rounds: routes+pages+lists+token+apps+SP pages',
+      '  rounds: routes+pages+lists+token+apps+SP pages+checks',
       (s) => {
         const r = s.bound.rounds;
-        return `${r.routeDiscovery + r.endpointRoutes}+${r.projectPages}+${r.connectionLists}+${r.graphToken}+${r.appBatches}+${r.spPages}`;
+        return `${r.routeDiscovery + r.endpointRoutes}+${r.projectPages}+${r.connectionLists}+${r.graphToken}+${r.appBatches}+${r.spPages}+${r.attributionChecks}`;
       },
     ],
     ['  measured / bound', (s) => n2(s.report.worker.wallMs / s.bound.boundMs)],
@@ -60,6 +60,16 @@ export function renderTable(
     ['  measured / pipelined bound', (s) => n2(s.report.worker.wallMs / s.pipelined.boundMs)],
     ['  peak RSS MB', (s) => n1(s.report.worker.peakRssBytes / 1e6)],
     ['  devops requests', (s) => n0(s.report.requests.byService.devops.reads)],
+    [
+      '  attribution checks: TestConnection (expected)',
+      (s) =>
+        `${n0(s.report.requests.byOperation['devops.endpointproxy.execute'] ?? 0)} (${n0(s.shape.attributionChecks)})`,
+    ],
+    [
+      '  report without the checks ms (1 run)',
+      (s) =>
+        `${n0(s.reportUnverified.worker.wallMs)} (${n0(s.reportUnverified.requests.byOperation['devops.endpointproxy.execute'] ?? 0)} TestConnection)`,
+    ],
     ['  entra requests', (s) => n0(s.report.requests.byService.entra.reads)],
     [
       '  graph reads (items in $batch)',

@@ -93,6 +93,8 @@ export interface RotatorSettings {
 export interface DiscoverCallOptions extends ScopeInput {
   signal?: AbortSignal;
   onProgress?: (progress: DiscoveryProgress) => void;
+  /** See {@link DiscoverOptions.verifyAttribution}. @default true */
+  verifyAttribution?: boolean;
 }
 
 /** Options of {@link Rotator.execute}. */
@@ -245,6 +247,7 @@ export function connect(options: ConnectOptions): Rotator {
         maxParallel: settings.maxParallel,
         ...(call.signal ? { signal: call.signal } : {}),
         ...(call.onProgress ? { onProgress: call.onProgress } : {}),
+        ...(call.verifyAttribution === undefined ? {} : { verifyAttribution: call.verifyAttribution }),
       });
     },
     plan: (inventory) => planRun(inventory, settings.policy, clock.now()),

@@ -15,6 +15,8 @@ export interface WorkerJob {
   maxParallel: number;
   /** `rotate`: how many of the due connections to rotate (the rest are left alone). */
   rotateCount: number;
+  /** `report`: discovery's attribution check (issue #14); false measures its cost. @default true */
+  verifyAttribution?: boolean;
   /** The emulator's propagation delay of new secrets, ms (0 unless a propagation row). */
   propagationMs?: number;
   /** Where the worker writes its {@link WorkerResult}. */

@@ -34,7 +34,7 @@ function rotatorFor(job: WorkerJob): Rotator {
 export async function runReport(job: WorkerJob): Promise<Omit<WorkerResult, 'peakRssBytes'>> {
   const rotator = rotatorFor(job);
   const started = performance.now();
-  const inventory = await rotator.discover();
+  const inventory = await rotator.discover({ verifyAttribution: job.verifyAttribution ?? true });
   const wallMs = performance.now() - started;
   return {
     mode: 'report',

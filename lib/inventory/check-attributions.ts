@@ -15,6 +15,8 @@ import { type AttributionTest, applyAttributionCheck, needsAttributionCheck } fr
 
 /** What {@link checkAttributions} needs. */
 export interface CheckAttributionsOptions {
+  /** False: nothing is checked (see `DiscoverOptions.verifyAttribution`). */
+  enabled: boolean;
   source: ConnectionSource;
   /** Keyed as {@link Inventory.applications}. */
   applications: Readonly<Record<string, ApplicationInfo>>;
@@ -32,7 +34,7 @@ export async function checkAttributions(
   options: CheckAttributionsOptions,
 ): Promise<ConnectionReport[]> {
   const test = options.source.testStoredConnection?.bind(options.source);
-  if (!test) return [...reports];
+  if (!test || !options.enabled) return [...reports];
   const appOf = (r: ConnectionReport) =>
     r.appId === null ? undefined : options.applications[applicationKey(options.rotatorTenantId, r.appId)];
   const due = reports.filter((r) => needsAttributionCheck(r, appOf(r), options.nowMs));

@@ -59,6 +59,12 @@ export interface DiscoverOptions {
   signal?: AbortSignal;
   /** Called as each phase advances. */
   onProgress?: (progress: DiscoveryProgress) => void;
+  /**
+   * TestConnection of the stored details where an inferred attribution can be wrong (an app that
+   * also holds an expired secret; issue #14). Off: the inference stands unverified, no request.
+   * @default true
+   */
+  verifyAttribution?: boolean;
 }
 
 /**
@@ -123,6 +129,7 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
     .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
   // Issue #14 §4: where inference can be wrong (an expired password beside the valid one), ask.
   const connections = await checkAttributions(evaluated, {
+    enabled: options.verifyAttribution ?? true,
     source: options.connectionSource,
     applications,
     rotatorTenantId: options.rotatorTenantId,

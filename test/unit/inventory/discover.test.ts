@@ -348,6 +348,16 @@ describe('discover', () => {
       assert.equal(byName['c5']?.status, 'ok');
     });
 
+    it('sends no TestConnection with verifyAttribution off: the inference stands, unchecked', async () => {
+      const c = connection({ projects: [ref(ALPHA, 'deploy-prod')] });
+      const source = new TestingSource([ALPHA], { Alpha: [c] }, {});
+      const lookups = { [APP_ID]: appN(200, [valid(1), expired(1)]) };
+      const inventory = await discover(options(source, new Apps(lookups), { verifyAttribution: false }));
+      assert.deepEqual(source.tests, []);
+      assert.equal(inventory.connections[0]?.status, 'ok');
+      assert.equal(inventory.connections[0]?.attributionCheck, undefined);
+    });
+
     it('sends no TestConnection when no app holds an expired secret', async () => {
       const c = connection({ projects: [ref(ALPHA, 'deploy-prod')] });
       const source = new TestingSource([ALPHA], { Alpha: [c] }, {});
