@@ -158,8 +158,9 @@ function attributionChecksOf(
     if (!app || app.servicePrincipal?.accountEnabled === false) return false;
     if (c.authenticationType === 'spnCertificate' || (c.description ?? '').includes('[sc-rotator:'))
       return false;
+    // Relative to the emulator's start; discovery runs later, so an end at the start (0 days) has passed.
     const left = (app.passwordCredentials ?? []).map(daysLeft);
-    return left.some((d) => d >= 0) && left.some((d) => d < 0);
+    return left.some((d) => d > 0) && left.some((d) => d <= 0);
   }).length;
 }
 
