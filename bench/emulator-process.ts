@@ -19,6 +19,8 @@ export interface EmulatorProcess {
   pid: number;
   /** The request log so far (admin calls excluded). */
   requests(): Promise<LoggedRequest[]>;
+  /** CPU time (user + system) the process has used so far, ms; null where /proc is not there. */
+  cpuMs(): number | null;
   clearRequests(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function startEmulatorProcess(options: {
     pid: ready,
     requests: async () =>
       (JSON.parse(await admin('GET', 'requests')) as { requests: LoggedRequest[] }).requests,
+    cpuMs: () => processCpuMs(ready),
     clearRequests: async () => {
       await admin('DELETE', 'requests');
     },
@@ -92,6 +95,23 @@ async function waitForFile(file: string, child: ChildProcess, stderr: () => stri
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return child.pid ?? 0;
+}
+
+/**
+ * utime + stime of `pid` from /proc/PID/stat (Linux), in ms. The fields after the command name,
+ * which is in parentheses and may hold spaces, are read from the last `)`; /proc counts in
+ * USER_HZ, which is 100 on Linux.
+ */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line; fields[0] here is field 3 (state).
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

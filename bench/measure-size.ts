@@ -4,6 +4,7 @@
  * Each runs in its own worker process; the emulator's log is cleared before each and read after,
  * so every request count belongs to that phase alone.
  */
+import os from 'node:os';
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process';
 import {
   discoveryLowerBound,
@@ -34,6 +35,14 @@ export interface PhaseResult {
   requests: RequestStats;
 }
 
+/** A phase with what else was using the machine meanwhile. */
+interface MeasuredPhase extends PhaseResult {
+  /** CPU ms the emulator process used over the phase; null where not measurable. */
+  emulatorCpuMs: number | null;
+  /** 1-minute load average as the phase started. */
+  load1: number;
+}
+
 export interface SizeResult {
   size: BenchSize;
   shape: OrgShape;
@@ -49,6 +58,12 @@ export interface SizeResult {
    * what verification costs is the difference.
    */
   reportUnverified: PhaseResult;
+  /**
+   * Per `report` run, in order: CPU ms of the worker over the discovery and of the emulator over
+   * the run (null where not measurable), and the 1-minute load average as it started. On a
+   * shared machine the wall time follows these, not only the latency bound.
+   */
+  reportCpu: { clientMs: number | null; emulatorMs: number | null; load1: number }[];
   /** Requests the naive script sends for this organization (`naiveRequestCount`). */
   naiveRequests: number;
   /** Measured only where `size.naive`. */
@@ -65,9 +80,15 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
     latencyMs: settings.latencyMs,
     workDir: settings.workDir,
   });
-  const phase = async (mode: WorkerMode, rotateCount = 0, verifyAttribution = true): Promise<PhaseResult> => {
+  const phase = async (
+    mode: WorkerMode,
+    rotateCount = 0,
+    verifyAttribution = true,
+  ): Promise<MeasuredPhase> => {
     settings.log(`  ${label}: ${mode}${verifyAttribution ? '' : ' (attribution unverified)'}…`);
     await emulator.clearRequests();
+    const load1 = os.loadavg()[0]!;
+    const cpuBefore = emulator.cpuMs();
     const worker = await runWorker(
       {
         mode,
@@ -79,10 +100,12 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
       },
       { caPath: emulator.caPath, workDir: settings.workDir },
     );
-    return { worker, requests: requestStats(await emulator.requests()) };
+    const cpuAfter = emulator.cpuMs();
+    const emulatorCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    return { worker, requests: requestStats(await emulator.requests()), emulatorCpuMs, load1 };
   };
   try {
-    const runs: PhaseResult[] = [];
+    const runs: MeasuredPhase[] = [];
     for (let i = 0; i < Math.max(1, settings.reportRuns); i += 1) runs.push(await phase('report'));
     const byWall = [...runs].sort((a, b) => a.worker.wallMs - b.worker.wallMs);
     const report = byWall[Math.floor((byWall.length - 1) / 2)]!;
@@ -98,6 +121,11 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
       report,
       reportSamplesMs: runs.map((r) => r.worker.wallMs),
       reportUnverified,
+      reportCpu: runs.map((r) => ({
+        clientMs: r.worker.cpuMs ?? null,
+        emulatorMs: r.emulatorCpuMs,
+        load1: r.load1,
+      })),
       naiveRequests: naiveRequestCount(org.shape),
       naive,
       rotate,

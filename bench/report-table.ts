@@ -12,6 +12,8 @@ const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const n1 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const n2 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+const orNa = (n: number | null) => (n === null ? 'n/a' : n0(n));
+
 type Row = [label: string, cell: (s: SizeResult) => string];
 
 /** Naive wall time: measured, or `~` extrapolated from the model. */
@@ -44,6 +46,9 @@ export function renderTable(
     ],
     [`REPORT wall ms (median of ${settings.reportRuns})`, (s) => n0(s.report.worker.wallMs)],
     ['  every run ms', (s) => s.reportSamplesMs.map(n0).join(' ')],
+    ['  every run: client CPU ms', (s) => s.reportCpu.map((c) => orNa(c.clientMs)).join(' ')],
+    ['  every run: emulator CPU ms', (s) => s.reportCpu.map((c) => orNa(c.emulatorMs)).join(' ')],
+    ['  every run: load average (1 min)', (s) => s.reportCpu.map((c) => n2(c.load1)).join(' ')],
     ['  latency lower bound ms', (s) => `${n0(s.bound.boundMs)} (${s.bound.totalRounds} rounds)`],
     [
       '  rounds: routes+pages+lists+token+apps+SP pages+checks',

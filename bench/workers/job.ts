@@ -27,6 +27,11 @@ export interface WorkerResult {
   mode: WorkerMode;
   /** Wall time of the measured part: discovery (`report`, `naive`) or plan execution (`rotate`). */
   wallMs: number;
+  /**
+   * CPU time (user + system) the worker spent over the measured part, ms: with `wallMs`, whether
+   * the run waited on the network or on a processor shared with other work.
+   */
+  cpuMs?: number;
   /** Peak resident set size of the worker process over its whole life, in bytes. */
   peakRssBytes: number;
   /** Connections the discovery reported. */

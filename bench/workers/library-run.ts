@@ -33,12 +33,15 @@ function rotatorFor(job: WorkerJob): Rotator {
 /** Discovery and expiry, timed from the first request to the finished inventory. */
 export async function runReport(job: WorkerJob): Promise<Omit<WorkerResult, 'peakRssBytes'>> {
   const rotator = rotatorFor(job);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const inventory = await rotator.discover({ verifyAttribution: job.verifyAttribution ?? true });
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     mode: 'report',
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     connectionsFound: inventory.connections.length,
     evaluated: inventory.connections.filter((c) => c.status !== 'unknown').length,
     problems: countProblems(inventory),

@@ -19,12 +19,23 @@ const SCHEMES = [
 
 /** The value of `key` in `record`, matching the key case-insensitively; null when absent. */
 export function readCaseInsensitive(record: unknown, key: string): string | null {
-  if (typeof record !== 'object' || record === null) return null;
-  const wanted = key.toLowerCase();
+  return caseInsensitiveReader(record)(key);
+}
+
+/**
+ * Reads `record` as {@link readCaseInsensitive} does, its keys folded once: a connection's
+ * parameters and data are read for several keys each, and discovery parses every connection of
+ * the organization (bench/, issue #13). The first key (in the record's order) of each spelling
+ * with a value wins, as with one {@link readCaseInsensitive} per key.
+ */
+export function caseInsensitiveReader(record: unknown): (key: string) => string | null {
+  if (typeof record !== 'object' || record === null) return () => null;
+  const values = new Map<string, string>();
   for (const [name, value] of Object.entries(record)) {
-    if (name.toLowerCase() === wanted && value !== null && value !== undefined) return String(value);
+    const folded = name.toLowerCase();
+    if (value !== null && value !== undefined && !values.has(folded)) values.set(folded, String(value));
   }
-  return null;
+  return (key) => values.get(key.toLowerCase()) ?? null;
 }
 
 /** True when `type` is AzureRM, whatever its case. */
@@ -44,7 +55,9 @@ export function parseServiceConnection(raw: unknown, project: ProjectInfo): Serv
   const parameters = authorization['parameters'];
   const data = endpoint['data'];
   const scheme = canonicalScheme(authorization['scheme']);
-  const revertSchemeDeadline = nonEmpty(readCaseInsensitive(data, 'revertSchemeDeadline'));
+  const parameter = caseInsensitiveReader(parameters);
+  const datum = caseInsensitiveReader(data);
+  const revertSchemeDeadline = nonEmpty(datum('revertSchemeDeadline'));
   const fallbackName = stringOr(endpoint['name'], '');
   const projects = projectRefs(endpoint['serviceEndpointProjectReferences'], project, fallbackName);
   return {
@@ -56,11 +69,11 @@ export function parseServiceConnection(raw: unknown, project: ProjectInfo): Serv
     description: stringOr(endpoint['description'], ''),
     projects,
     scheme,
-    authenticationType: authenticationType(scheme, readCaseInsensitive(parameters, 'authenticationType')),
-    creationMode: creationMode(readCaseInsensitive(data, 'creationMode')),
-    tenantId: nonEmpty(readCaseInsensitive(parameters, 'tenantid')),
-    appId: nonEmpty(readCaseInsensitive(parameters, 'serviceprincipalid')),
-    environment: nonEmpty(readCaseInsensitive(data, 'environment')) ?? 'AzureCloud',
+    authenticationType: authenticationType(scheme, parameter('authenticationType')),
+    creationMode: creationMode(datum('creationMode')),
+    tenantId: nonEmpty(parameter('tenantid')),
+    appId: nonEmpty(parameter('serviceprincipalid')),
+    environment: nonEmpty(datum('environment')) ?? 'AzureCloud',
     isReady: endpoint['isReady'] !== false,
     isDisabled: endpoint['isDisabled'] === true,
     ...(revertSchemeDeadline ? { revertSchemeDeadline } : {}),

@@ -73,6 +73,13 @@ export function matchesName(filter: NameFilter, name: string): boolean {
  * exclusion: `!old-prod` excludes the connection everywhere, whatever it is called elsewhere.
  */
 export function matchesAnyName(filter: NameFilter, names: readonly string[]): boolean {
+  // The default `*` (or no inclusion) with no exclusion keeps every name: nothing to fold or walk.
+  // Discovery asks this of every connection listed, twice (bench/, issue #13).
+  if (
+    filter.excludes.length === 0 &&
+    (filter.includes.length === 0 || filter.includes.some(matchesEverything))
+  )
+    return true;
   const folded = names.map(fold);
   const hit = (p: NamePattern) => folded.some((n) => matchTokens(p.tokens, n));
   if (filter.excludes.some(hit)) return false;
@@ -149,6 +156,11 @@ function trim(chars: Char[]): Char[] {
   while (start < end && blank(chars[start])) start += 1;
   while (end > start && blank(chars[end - 1])) end -= 1;
   return chars.slice(start, end);
+}
+
+/** A lone `*`: every name, also the empty one. */
+function matchesEverything(pattern: NamePattern): boolean {
+  return pattern.tokens.length === 1 && pattern.tokens[0]!.kind === 'star';
 }
 
 /** Case folding per code point, so a pattern and a name fold the same way. */

@@ -151,6 +151,23 @@ describe('parseServiceConnection', () => {
     });
   }
 
+  it('reads each key in any case, the first spelling with a value winning', () => {
+    const parsed = parseServiceConnection(
+      raw({
+        authorization: {
+          scheme: 'ServicePrincipal',
+          parameters: { TenantId: null, tenantid: 'first', TENANTID: 'second', ServicePrincipalId: 'app-9' },
+        },
+        data: { Environment: 'AzureUSGovernment', environment: 'AzureCloud', CREATIONMODE: 'automatic' },
+      }),
+      PROJECT_A,
+    );
+    assert.equal(parsed.tenantId, 'first');
+    assert.equal(parsed.appId, 'app-9');
+    assert.equal(parsed.environment, 'AzureUSGovernment');
+    assert.equal(parsed.creationMode, 'Automatic');
+  });
+
   it('never copies a secret parameter', () => {
     const parsed = parseServiceConnection(
       raw({

@@ -89,6 +89,17 @@ describe('name filter', () => {
     it('excludes a connection when any of its names is excluded', () => {
       assert.equal(matchesAnyName(filter('!old-conn'), ['new-conn', 'old-conn']), false);
     });
+
+    // "*" with no exclusion answers without walking the names (discovery asks it of every
+    // connection); the shortcut must not swallow an exclusion written beside a "*".
+    it('"*" keeps every name, the empty one too; an exclusion beside it still excludes', () => {
+      for (const text of ['*', '', '**', 'x, *']) {
+        assert.equal(matchesAnyName(filter(text), ['', 'İstanbul', 'a,b', '!x']), true, text);
+      }
+      assert.equal(matchesAnyName(filter('*, !old-*'), ['new-conn', 'OLD-conn']), false);
+      assert.equal(matchesAnyName(filter('!old-*, *'), ['new-conn']), true);
+      assert.equal(matchesAnyName(filter('x'), ['']), false);
+    });
   });
 
   describe('properties', () => {
