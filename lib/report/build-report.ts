@@ -60,7 +60,11 @@ function describeStatus(
       : `valid until ${day(c.expiresAt)} (${c.daysLeft} days)`;
   const check = c.attributionCheck;
   const verified =
-    check?.outcome === 'verified' ? ' Verified by TestConnection.' : check ? ` ${check.detail}` : '';
+    check?.outcome === 'verified'
+      ? ' TestConnection passes with the stored secret.'
+      : check
+        ? ` ${check.detail}`
+        : '';
   const detail = `${what} ${short(c.credential.keyId)} ${when}, ${how}.${verified}`;
   if (c.status === 'ok') return { detail, next: '' };
   const next =

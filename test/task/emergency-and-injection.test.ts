@@ -138,6 +138,67 @@ describe('the bundled task: emergency rotation and hostile service text (issue #
     }
   });
 
+  it('verified attribution: a connection storing an expired secret beside a valid one is reported expired, naming the secret it does not use', async () => {
+    const org = demoOrg();
+    const connection = connectionNamed(org, 'prod-deploy') as unknown as Json;
+    const app = applicationNamed(org, 'deploy-prod') as unknown as Json;
+    const valid = '45ac16b9-c20d-4c21-8f8a-7abff2e91ac7';
+    const expired = '14000000-0000-4000-8000-00000000000e';
+    // The connection still stores last year's secret; the app's valid one is another consumer's.
+    (app.passwordCredentials as Json[]).push({
+      keyId: expired,
+      displayName: 'created by hand',
+      startDaysAgo: 400,
+      expiresInDays: -3,
+    });
+    connection.secret = { passwordKeyId: expired };
+    emulator = await startFor(org as OrgDescription);
+
+    const run = await runJob(emulator, org as OrgDescription, {
+      inputs: { action: 'report', projects: 'Platform', connections: 'prod-deploy' },
+    });
+    assert.equal(run.result, 'Failed');
+    const tests = emulator.requests().filter((r) => r.operation === 'devops.endpointproxy.execute');
+    assert.deepEqual(
+      tests.map((r) => r.status),
+      [200],
+      'one TestConnection of the stored details',
+    );
+    assert.deepEqual(
+      emulator.requests().filter((r) => r.write),
+      [],
+      'a report writes nothing',
+    );
+    const values = outputs(run);
+    assert.equal(values.ExpiryStatus, 'expired');
+    assert.equal(values.ExpiredCount, '1');
+    assert.equal(values.FailedCount, '1');
+    const row = report(run).connections.find((c) => c.name === 'prod-deploy')!;
+    assert.equal(row.status, 'expired');
+    assert.equal(row.code, 'stored_secret_rejected');
+    assert.equal(row.keyId, expired);
+    const validUntil = (
+      emulator.state.application(String(app.appId))!.passwordCredentials.find((p) => p.keyId === valid)!
+        .endDateTime as Date
+    )
+      .toISOString()
+      .slice(0, 10);
+    const message = `TestConnection of "prod-deploy" fails: Entra ID refuses its stored secret as expired (AADSTS7000222). Application ${String(app.appId)} still holds the valid secret keyId ${valid} ("prod secret"), valid until ${validUntil}, but the connection does not use it.`;
+    assert.equal(row.detail, message);
+    const summary = fs.readFileSync(run.summaries[0]!, 'utf8');
+    assert.ok(summary.includes('but the connection does not use it.'), summary);
+    assert.ok(run.stdout.includes('does not use it'), 'the log says it too');
+    // Neither secret of the app (the stored expired one, the other consumer's) is printed anywhere.
+    const reportText = fs.readFileSync(values.ReportPath!, 'utf8');
+    for (const p of emulator.state.application(String(app.appId))!.passwordCredentials) {
+      assert.deepEqual(leaks(run, p.secretText), [], 'secret printed');
+      assert.ok(
+        !reportText.includes(p.secretText) && !summary.includes(p.secretText),
+        'no secret in report or summary',
+      );
+    }
+  });
+
   it("an organization whose names, descriptions and error texts carry ##vso commands: only the task's own commands reach the agent", async () => {
     const { org, names, fault } = hostileOrg();
     emulator = await startFor(org, { propagationDelayMs: 500 });

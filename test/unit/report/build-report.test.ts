@@ -58,7 +58,7 @@ describe('buildReport', () => {
           }),
         ),
       {
-        detail: `Secret ${KEY.slice(0, 8)} valid until ${iso(NOW + days(100)).slice(0, 10)} (100 days), the only valid secret of the app. Verified by TestConnection.`,
+        detail: `Secret ${KEY.slice(0, 8)} valid until ${iso(NOW + days(100)).slice(0, 10)} (100 days), the only valid secret of the app. TestConnection passes with the stored secret.`,
         failed: false,
       },
     ],
