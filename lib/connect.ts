@@ -245,7 +245,7 @@ export function connect(options: ConnectOptions): Rotator {
         clock,
         logger,
         maxParallel: settings.maxParallel,
-        ...(call.signal ? { signal: call.signal } : {}),
+        organizationId: () => (organizationId ??= clients.devops.organizationId()),
         ...(call.onProgress ? { onProgress: call.onProgress } : {}),
         ...(call.verifyAttribution === undefined ? {} : { verifyAttribution: call.verifyAttribution }),
       });

@@ -77,6 +77,15 @@ export function parseServiceConnection(raw: unknown, project: ProjectInfo): Serv
     isReady: endpoint['isReady'] !== false,
     isDisabled: endpoint['isDisabled'] === true,
     ...(revertSchemeDeadline ? { revertSchemeDeadline } : {}),
+    ...(scheme === 'WorkloadIdentityFederation'
+      ? {
+          // Exactly as returned: Entra compares them exactly, so a stray space is a finding.
+          federation: {
+            issuer: readCaseInsensitive(parameters, 'workloadIdentityFederationIssuer'),
+            subject: readCaseInsensitive(parameters, 'workloadIdentityFederationSubject'),
+          },
+        }
+      : {}),
   };
 }
 

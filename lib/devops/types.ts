@@ -51,6 +51,13 @@ export interface ServiceConnection {
    * the end of its revert window (azure-apis.md §1.9). Absent or null when there is none.
    */
   revertSchemeDeadline?: string | null;
+  /**
+   * Workload identity federation: `authorization.parameters.workloadIdentityFederationIssuer` and
+   * `workloadIdentityFederationSubject` exactly as the service returns them (read-only, set by the
+   * service; azure-apis.md §4.1), null when absent. Present only on WorkloadIdentityFederation
+   * connections. Never decoded from a token.
+   */
+  federation?: { issuer: string | null; subject: string | null };
 }
 
 /**

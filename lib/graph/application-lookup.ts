@@ -3,8 +3,10 @@
  * connections arrive, and their `$batch`ed GETs leave 20 at a time through a
  * {@link BatchPipeline} while Azure DevOps is still listing. Certificate lists (whose `$select`
  * has a small quota, key-credential-lists.ts) are queued at the end, when every certificate
- * connection is known, so they fill the last batches. Implements discovery's
- * {@link ApplicationLookupSession}.
+ * connection is known, so they fill the last batches. An appId no application has (404) is
+ * looked up once more among service principals, batched the same way: a managed identity has
+ * only a service principal, and its federated credentials are not in Graph (spec §7).
+ * Implements discovery's {@link ApplicationLookupSession}.
  */
 import type { ApplicationLookupSession } from '../inventory/ports';
 import type { Logger } from '../logger';
@@ -21,11 +23,17 @@ export interface LookupContext {
   logger: Logger;
   /** The GET of one application by appId, relative to the version root. */
   applicationUrl: (appId: string) => string;
-  /** Turns an application GET's final answer (and its certificates, if read) into a lookup. */
+  /** The GET of one service principal by appId (for appIds no application has). */
+  servicePrincipalUrl?: (appId: string) => string;
+  /**
+   * Turns an application GET's final answer (and its certificates, if read; and, after a 404,
+   * the service principal GET's answer) into a lookup.
+   */
   interpret: (
     appId: string,
     answer: BatchResponse | undefined,
     keys: KeyCredentialInfo[] | undefined,
+    servicePrincipal?: BatchResponse,
   ) => ApplicationLookup;
 }
 
@@ -69,12 +77,37 @@ export class StreamingApplicationLookup implements ApplicationLookupSession {
       if (answer) answers.set(list.id, answer);
     });
     const keys = keyCredentialsFromLists(lists, answers, this.ctx.logger);
+    const principals = await this.servicePrincipalsOfMissing();
     const result = new Map<string, ApplicationLookup>();
     for (const appId of this.notGuid) result.set(appId, { kind: 'not_found' });
     for (const [appId, read] of this.reads) {
-      result.set(appId, this.ctx.interpret(appId, await read, keys.get(appId.toLowerCase())));
+      const principal = principals.get(appId);
+      result.set(
+        appId,
+        principal
+          ? this.ctx.interpret(appId, await read, keys.get(appId.toLowerCase()), principal)
+          : this.ctx.interpret(appId, await read, keys.get(appId.toLowerCase())),
+      );
     }
     return result;
+  }
+
+  /** The service principal GETs of the appIds whose application GET answered 404. */
+  private async servicePrincipalsOfMissing(): Promise<Map<string, BatchResponse>> {
+    const principals = new Map<string, BatchResponse>();
+    const url = this.ctx.servicePrincipalUrl;
+    if (!url) return principals;
+    const missing: string[] = [];
+    for (const [appId, read] of this.reads) if ((await read)?.status === 404) missing.push(appId);
+    if (missing.length === 0) return principals;
+    const reads = missing.map((appId) => this.read(url(appId)));
+    await this.ctx.pipeline.flush();
+    const answers = await Promise.all(reads);
+    missing.forEach((appId, i) => {
+      const answer = answers[i];
+      if (answer) principals.set(appId, answer);
+    });
+    return principals;
   }
 
   /** Queues a GET; a failed batch is remembered for `finish` instead of rejecting unobserved. */

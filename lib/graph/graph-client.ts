@@ -83,7 +83,16 @@ export interface GraphClientOptions {
   fetch?: typeof fetch;
 }
 
-const APP_SELECT = 'id,appId,displayName,passwordCredentials';
+/**
+ * What discovery reads of each application, in one GET: password metadata, the sign-in audience
+ * and, expanded, the federated identity credentials (spec §7). The relationship supports `$expand`
+ * (GRAPHDOCS `resources/application.md`: "Federated identities for applications. Supports $expand");
+ * an app holds at most 20 of them, the most an expanded directory relationship returns, so nothing
+ * is cut off, and no second request per app is needed. It costs one more resource unit per read
+ * (azure-apis.md §2.8), not one more request.
+ */
+const APP_QUERY =
+  '$select=id,appId,displayName,signInAudience,passwordCredentials&$expand=federatedIdentityCredentials';
 
 /**
  * The pacer for `$select=keyCredentials` reads: 120 in a burst, 140 per minute after, under
@@ -108,6 +117,15 @@ export function writeFix(app: string): string {
     `Make the rotator's service principal an owner of ${app} and grant it Application.ReadWrite.OwnedBy ` +
     '(or grant Application.ReadWrite.All).'
   );
+}
+
+/** A service principal GET's answer as a managed identity; null for anything else. */
+function managedIdentityOf(principal: BatchResponse | undefined): ApplicationLookup | null {
+  if (principal?.status !== 200) return null;
+  const body = principal.body as Record<string, unknown> | undefined;
+  if (body?.['servicePrincipalType'] !== 'ManagedIdentity' || typeof body['id'] !== 'string') return null;
+  const displayName = typeof body['displayName'] === 'string' ? body['displayName'] : body['id'];
+  return { kind: 'managed_identity', objectId: body['id'], displayName };
 }
 
 /** See the file comment. */
@@ -164,8 +182,11 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
     return new StreamingApplicationLookup({
       pipeline: new BatchPipeline(this.batchOptions(signal)),
       logger: this.logger,
-      applicationUrl: (appId) => `/applications(appId='${appId}')?$select=${APP_SELECT}`,
-      interpret: (appId, answer, keyCredentials) => this.interpret(appId, answer, keyCredentials),
+      applicationUrl: (appId) => `/applications(appId='${appId}')?${APP_QUERY}`,
+      servicePrincipalUrl: (appId) =>
+        `/servicePrincipals(appId='${appId}')?$select=id,appId,displayName,servicePrincipalType`,
+      interpret: (appId, answer, keyCredentials, principal) =>
+        this.interpret(appId, answer, keyCredentials, principal),
     });
   }
 
@@ -174,6 +195,7 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
     appId: string,
     answer: BatchResponse | undefined,
     keyCredentials: KeyCredentialInfo[] | undefined,
+    principal?: BatchResponse,
   ): ApplicationLookup {
     if (answer?.status === 200) {
       const app = parseApplication(answer.body, this.tenantId, false);
@@ -182,7 +204,7 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
         return { kind: 'found', app: keyCredentials ? { ...app, keyCredentials } : app };
       }
     }
-    if (answer?.status === 404) return { kind: 'not_found' };
+    if (answer?.status === 404) return managedIdentityOf(principal) ?? { kind: 'not_found' };
     if (answer?.status === 403 || answer?.status === 401) {
       return {
         kind: 'forbidden',

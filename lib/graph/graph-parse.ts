@@ -67,12 +67,15 @@ export function parseApplication(
   const appId = text(app['appId']);
   if (!objectId || !appId) return null;
   const keys = app['keyCredentials'];
+  const federated = parseExpandedFederatedCredentials(app);
   return {
     objectId,
     appId: appId.toLowerCase(),
     displayName: text(app['displayName']) ?? appId,
     tenantId,
     passwordCredentials: parsePasswordCredentials(app),
+    ...('signInAudience' in app ? { signInAudience: text(app['signInAudience']) } : {}),
+    ...(federated ? { federatedCredentials: federated } : {}),
     ...(withKeys
       ? {
           keyCredentials: (Array.isArray(keys) ? keys : []).flatMap((item) => parseKeyCredential(item) ?? []),
@@ -105,14 +108,23 @@ export function parseFederatedCredential(value: unknown): FederatedCredentialInf
   const id = text(item['id']);
   if (!id) return null;
   const audiences = item['audiences'];
+  const subject = text(item['subject']);
   return {
     id,
     name: text(item['name']) ?? '',
     issuer: text(item['issuer']) ?? '',
-    subject: text(item['subject']) ?? '',
+    subject: subject ?? '',
     audiences: Array.isArray(audiences) ? audiences.filter((a): a is string => typeof a === 'string') : [],
     description: text(item['description']),
+    ...(subject === null ? { flexible: true as const } : {}),
   };
+}
+
+/** The `federatedIdentityCredentials` of an application body; undefined when not in it. */
+export function parseExpandedFederatedCredentials(value: unknown): FederatedCredentialInfo[] | undefined {
+  const list = asObject(value)['federatedIdentityCredentials'];
+  if (!Array.isArray(list)) return undefined;
+  return list.flatMap((item) => parseFederatedCredential(item) ?? []);
 }
 
 /** Graph's error code (`error.code`) from an error body. */

@@ -32,6 +32,13 @@ export interface ApplicationInfo {
   passwordCredentials: PasswordCredentialInfo[];
   /** Present only when it was read (its `$select` is throttled; azure-apis.md §2.1). */
   keyCredentials?: KeyCredentialInfo[];
+  /** `AzureADMyOrg` (single tenant) or a multitenant audience; present when it was read. */
+  signInAudience?: string | null;
+  /**
+   * The app's federated identity credentials (`$expand=federatedIdentityCredentials`, at most 20
+   * per app so one read holds them all); present when they were read.
+   */
+  federatedCredentials?: FederatedCredentialInfo[];
 }
 
 /** A password just minted by `addPassword`: the only time Graph returns `secretText`. */
@@ -61,6 +68,11 @@ export interface NewCertificate {
 export type ApplicationLookup =
   | { kind: 'found'; app: ApplicationInfo }
   | { kind: 'not_found' }
+  /**
+   * No application has this appId, but a managed identity's service principal does: its
+   * federated credentials live in Azure Resource Manager, not in Graph (federation-and-certificates.md §4.4).
+   */
+  | { kind: 'managed_identity'; objectId: string; displayName: string }
   | { kind: 'forbidden'; message: string }
   /** Graph did not answer usefully for this app even after retries; `message` says how. */
   | { kind: 'failed'; message: string };
@@ -70,7 +82,13 @@ export interface FederatedCredentialInfo {
   id: string;
   name: string;
   issuer: string;
+  /** Empty for a flexible credential (Graph's `subject` null; see {@link flexible}). */
   subject: string;
   audiences: string[];
   description: string | null;
+  /**
+   * A flexible credential (`claimsMatchingExpression`, `subject` null): only for GitHub, GitLab and
+   * Terraform Cloud issuers, it never matches Azure DevOps (federation-and-certificates.md §4.11).
+   */
+  flexible?: true;
 }

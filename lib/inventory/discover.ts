@@ -14,6 +14,11 @@ import type { Clock } from '../clock';
 import { mergeByConnectionId } from '../devops/service-connection';
 import type { ProjectInfo, ServiceConnection } from '../devops/types';
 import { RotatorError } from '../errors';
+import {
+  findDanglingCredentials,
+  organizationIdFromConnections,
+  organizationNameOf,
+} from '../federation/dangling';
 import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
 import { type Logger, silentLogger } from '../logger';
 import { checkAttributions } from './check-attributions';
@@ -65,6 +70,11 @@ export interface DiscoverOptions {
    * @default true
    */
   verifyAttribution?: boolean;
+  /**
+   * The organization's GUID, for dangling federated credentials (spec §7), when no WIF connection
+   * in scope shows it. Called at most once, and only when an app has federated credentials.
+   */
+  organizationId?: () => Promise<string>;
 }
 
 /**
@@ -138,6 +148,15 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
     ...(options.maxParallel === undefined ? {} : { maxParallel: options.maxParallel }),
     ...(signal ? { signal } : {}),
   });
+  const danglingCredentials = await danglingOf(
+    options,
+    all.length === selected.length,
+    selected,
+    azureRm,
+    inScope,
+    applications,
+    log,
+  );
 
   return {
     organizationUrl: options.organizationUrl,
@@ -146,7 +165,41 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
     projects: selected,
     connections,
     applications,
+    danglingCredentials,
   };
+}
+
+/** The dangling federated credentials on the apps read (see lib/federation/dangling.ts). */
+async function danglingOf(
+  options: DiscoverOptions,
+  allProjects: boolean,
+  projects: readonly ProjectInfo[],
+  listed: readonly ServiceConnection[],
+  inScope: readonly ServiceConnection[],
+  applications: Record<string, ApplicationInfo>,
+  log: Logger,
+) {
+  const apps = Object.values(applications);
+  if (!apps.some((app) => app.federatedCredentials?.some((f) => !f.flexible))) return [];
+  let organizationId = organizationIdFromConnections(inScope);
+  if (organizationId === null && options.organizationId) {
+    try {
+      organizationId = await options.organizationId();
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      log.warn(
+        `Reading the organization id failed, so only sc:// subjects are checked for dangling federated credentials: ${describe(error)}`,
+      );
+    }
+  }
+  return findDanglingCredentials({
+    organizationName: organizationNameOf(options.organizationUrl),
+    organizationId,
+    projectNames: projects.map((p) => p.name),
+    allProjects,
+    connections: mergeByConnectionId(listed),
+    applications: apps,
+  });
 }
 
 async function listConnections(

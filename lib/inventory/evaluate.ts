@@ -3,7 +3,10 @@
  * evaluated (spec §4). Pure: a function of what discovery read and "now".
  */
 import type { ServiceConnection } from '../devops/types';
-import type { ApplicationLookup } from '../graph/types';
+import { federationFinding } from '../federation/finding';
+import { ISSUER_RETIREMENT, ISSUER_RETIREMENT_MS, VISUAL_STUDIO_ISSUER } from '../federation/issuers';
+import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
+import type { FederationFinding } from '../federation/finding';
 import { parseRecord } from '../rotation/record';
 import { type AttributionResult, attributeCertificate, attributeSecret } from './attribution';
 import { daysLeft, expiryStatus } from './expiry';
@@ -18,10 +21,15 @@ export function isSecretlessScheme(scheme: string): boolean {
   return SECRETLESS_SCHEMES.has(scheme.toLowerCase());
 }
 
-/** True when the connection is a service principal that the rotator can evaluate in its tenant. */
+/**
+ * True when the connection's app must be read: a service principal (its secrets) or a workload
+ * identity federation connection (its federated credentials, spec §7) that the rotator can
+ * evaluate in its tenant.
+ */
 export function needsApplicationLookup(connection: ServiceConnection, rotatorTenantId: string): boolean {
+  const scheme = connection.scheme.toLowerCase();
   return (
-    connection.scheme.toLowerCase() === 'serviceprincipal' &&
+    (scheme === 'serviceprincipal' || scheme === 'workloadidentityfederation') &&
     connection.appId !== null &&
     connection.tenantId !== null &&
     sameId(connection.tenantId, rotatorTenantId)
@@ -90,16 +98,44 @@ export function evaluateConnection(
     problem: problem(code, detail === undefined ? ctx : { ...ctx, detail }),
   });
 
-  if (isSecretlessScheme(connection.scheme)) return { ...report, secretless: true, status: 'ok' };
-  if (connection.scheme.toLowerCase() !== 'serviceprincipal') return fail('unsupported_scheme');
-  if (!connection.tenantId || !connection.appId) return fail('no_app_reference');
-  if (!sameId(connection.tenantId, rotatorTenantId)) return fail('other_tenant');
-  if (lookup === undefined) return fail('lookup_failed');
-  if (lookup.kind === 'not_found') return fail('app_not_found');
-  if (lookup.kind === 'forbidden') return fail('app_not_readable', lookup.message);
-  if (lookup.kind === 'failed') return fail('lookup_failed', lookup.message);
+  const scheme = connection.scheme.toLowerCase();
+  if (scheme === 'managedserviceidentity') {
+    return { ...report, secretless: true, status: 'ok', federation: managedIdentity(connection) };
+  }
+  const federated = scheme === 'workloadidentityfederation';
+  if (!federated && scheme !== 'serviceprincipal') return fail('unsupported_scheme');
+  const secretless = federated ? { secretless: true } : {};
+  if (!connection.tenantId || !connection.appId) return { ...fail('no_app_reference'), ...secretless };
+  if (!sameId(connection.tenantId, rotatorTenantId)) return { ...fail('other_tenant'), ...secretless };
+  if (lookup === undefined) return { ...fail('lookup_failed'), ...secretless };
+  if (lookup.kind === 'managed_identity' && federated) {
+    return {
+      ...report,
+      app: { objectId: lookup.objectId, displayName: lookup.displayName },
+      secretless: true,
+      status: 'ok',
+      federation: managedIdentity(connection),
+    };
+  }
+  if (lookup.kind === 'not_found' || lookup.kind === 'managed_identity') {
+    return { ...fail('app_not_found'), ...secretless };
+  }
+  if (lookup.kind === 'forbidden') return { ...fail('app_not_readable', lookup.message), ...secretless };
+  if (lookup.kind === 'failed') return { ...fail('lookup_failed', lookup.message), ...secretless };
 
   const app = lookup.app;
+  if (federated) {
+    const evaluated = evaluateFederation(
+      { ...report, app: { objectId: app.objectId, displayName: app.displayName } },
+      connection,
+      app,
+      thresholds,
+      ctx,
+      nowMs,
+    );
+    if (spEnabled === false) return { ...evaluated, problem: problem('service_principal_disabled', ctx) };
+    return evaluated;
+  }
   const found: ConnectionReport = {
     ...report,
     app: { objectId: app.objectId, displayName: app.displayName },
@@ -133,6 +169,67 @@ export function evaluateConnection(
     return { ...evaluated, problem: problem('service_principal_disabled', ctx) };
   }
   return evaluated;
+}
+
+/** The federation of a managed identity: noted, not checked (its FICs live in Azure Resource Manager). */
+function managedIdentity(connection: ServiceConnection): FederationFinding {
+  return {
+    kind: 'managed_identity',
+    issuer: connection.federation?.issuer ?? null,
+    subject: connection.federation?.subject ?? null,
+    note: 'Managed identity: its federated credentials live in Azure Resource Manager, so federation was not checked.',
+  };
+}
+
+/**
+ * A WIF connection whose app was read (spec §7 table): federated or out of scope `ok`; legacy
+ * issuer by the thresholds with the retirement as its expiry; broken `unknown` with
+ * `federation_mismatch`; not checked `unknown` with `federation_not_checked`.
+ */
+function evaluateFederation(
+  report: ConnectionReport,
+  connection: ServiceConnection,
+  app: ApplicationInfo,
+  thresholds: Thresholds,
+  ctx: ProblemContext,
+  nowMs: number,
+): ConnectionReport {
+  const finding = federationFinding({
+    issuer: connection.federation?.issuer ?? null,
+    subject: connection.federation?.subject ?? null,
+    environment: connection.environment,
+    app,
+  });
+  const found = { ...report, secretless: true, federation: finding };
+  switch (finding.kind) {
+    case 'federated':
+    case 'legacy_out_of_scope':
+      return { ...found, status: 'ok' };
+    case 'legacy_issuer':
+      return {
+        ...found,
+        status: expiryStatus(ISSUER_RETIREMENT_MS, nowMs, thresholds),
+        daysLeft: daysLeft(ISSUER_RETIREMENT_MS, nowMs),
+        expiresAt: ISSUER_RETIREMENT,
+      };
+    case 'broken': {
+      const fix =
+        finding.issuer === VISUAL_STUDIO_ISSUER
+          ? `Edit and save the connection in Azure DevOps: saving moves it to the current issuer (https://vstoken.dev.azure.com/{organizationId}); then make sure application ${connection.appId} has a federated credential with the new issuer and subject, or run action "migrate".`
+          : undefined;
+      return {
+        ...found,
+        status: 'unknown',
+        problem: problem('federation_mismatch', { ...ctx, detail: finding.note, ...(fix ? { fix } : {}) }),
+      };
+    }
+    default:
+      return {
+        ...found,
+        status: 'unknown',
+        problem: problem('federation_not_checked', { ...ctx, detail: finding.note }),
+      };
+  }
 }
 
 function sameId(a: string, b: string): boolean {

@@ -13,6 +13,8 @@ export interface ProblemContext {
   scheme?: string;
   keyId?: string;
   detail?: string;
+  /** Replaces the default fix (federation problems name their own). */
+  fix?: string;
 }
 
 const READ_PERMISSION =
@@ -100,6 +102,22 @@ export function problem(code: Problem['code'], ctx: ProblemContext): Problem {
         code,
         message: `The certificates of ${app} behind ${name} could not be read, so their expiry is unknown.`,
         fix: `Check the certificate's expiry in Entra ID (App registrations → Certificates & secrets). ${READ_PERMISSION}`,
+        actionRequired: false,
+      };
+    case 'federation_mismatch':
+      return {
+        code,
+        message: `${name} cannot sign in with ${app}: ${ctx.detail ?? 'no federated credential matches.'}`,
+        fix:
+          ctx.fix ??
+          `Add to ${app} a federated credential with exactly that issuer, subject and audience (Entra ID → App registrations → Certificates & secrets → Federated credentials → Other issuer), or correct the nearest one. A renamed organization, project or connection changes an sc:// subject; converting the connection to the Entra issuer (action "migrate") gives it a subject that survives renames.`,
+        actionRequired: true,
+      };
+    case 'federation_not_checked':
+      return {
+        code,
+        message: `The federation of ${name} (${app}) was not checked: ${ctx.detail ?? 'its federated credentials were not read.'}`,
+        fix: `Check in Entra ID that ${app} has a federated credential with the issuer and subject the connection shows in Azure DevOps. ${READ_PERMISSION}`,
         actionRequired: false,
       };
     case 'unsupported_scheme':

@@ -3,6 +3,7 @@
  * report. Plain data, JSON-serialisable, no secrets (spec §3, §4).
  */
 import type { ConnectionProjectRef, ProjectInfo } from '../devops/types';
+import type { FederationFinding } from '../federation/finding';
 import type { ApplicationInfo } from '../graph/types';
 import type { RotationRecord } from '../rotation/record';
 
@@ -65,7 +66,9 @@ export type ProblemCode =
   | 'certificate_not_readable'
   | 'no_certificate'
   | 'unsupported_scheme'
-  | 'lookup_failed';
+  | 'lookup_failed'
+  | 'federation_mismatch'
+  | 'federation_not_checked';
 
 export interface Problem {
   code: ProblemCode;
@@ -97,6 +100,12 @@ export interface ConnectionReport {
   app: { objectId: string; displayName: string } | null;
   /** Workload identity federation and managed identity: no secret to expire. */
   secretless: boolean;
+  /**
+   * Workload identity federation and managed identity connections: what the app's federated
+   * credentials say (spec §7). A `legacy_issuer` connection's `expiresAt` is the issuer's
+   * retirement, 2027-07-01T00:00:00Z.
+   */
+  federation?: FederationFinding;
   credential: CredentialInUse | null;
   /**
    * Set when discovery asked Azure DevOps (TestConnection) whether an inferred attribution holds:
@@ -128,6 +137,24 @@ export interface Inventory {
    * their password metadata: the planner needs every password, not only the one in use.
    */
   applications: Record<string, ApplicationInfo>;
+  /**
+   * Federated credentials on the apps behind connections in scope that were issued for this
+   * organization but whose subject names no existing connection (spec §7). Never deleted.
+   */
+  danglingCredentials?: DanglingCredential[];
+}
+
+/** A dangling federated credential: a new connection with that name would inherit the app's access. */
+export interface DanglingCredential {
+  appId: string;
+  appObjectId: string;
+  appDisplayName: string;
+  /** The FIC's name (its alternate key). */
+  name: string;
+  issuer: string;
+  subject: string;
+  /** One sentence: what could inherit the app's access. */
+  risk: string;
 }
 
 /** Key of {@link Inventory.applications}. */

@@ -44,6 +44,14 @@ function describeStatus(
   action: ReportInput['action'],
 ): Pick<ConnectionRow, 'detail' | 'next'> {
   if (c.problem) return { detail: c.problem.message, next: c.problem.fix };
+  if (c.federation?.kind === 'legacy_issuer' && c.daysLeft !== null) {
+    const left = c.daysLeft < 0 ? 'retired since 2027-07-01' : `${c.daysLeft} days left until 2027-07-01`;
+    return {
+      detail: `${c.federation.note} ${left[0]!.toUpperCase()}${left.slice(1)}.`,
+      next: 'Move it to the Entra issuer: run this task with action "migrate", or open the connection in Azure DevOps and press Update.',
+    };
+  }
+  if (c.federation) return { detail: `${c.scheme}: no secret to expire. ${c.federation.note}`, next: '' };
   if (c.secretless) return { detail: `${c.scheme}: no secret to expire.`, next: '' };
   if (!c.credential || c.expiresAt === null) return { detail: 'No credential found.', next: '' };
   const what = c.credential.kind === 'certificate' ? 'Certificate' : 'Secret';
@@ -127,6 +135,7 @@ function row(c: ConnectionReport): ConnectionRow {
     code: c.problem?.code ?? null,
     tookOver: false,
     removedKeyIds: [],
+    ...(c.federation ? { federation: c.federation.kind } : {}),
   };
 }
 
@@ -255,6 +264,9 @@ export function buildReport(input: ReportInput): RunReport {
     },
     projects: inventory.projects.map((p) => p.name),
     connections,
+    ...(inventory.danglingCredentials?.length
+      ? { danglingCredentials: inventory.danglingCredentials.map((d) => ({ ...d })) }
+      : {}),
     ...(input.cancelled ? { cancelled: true as const } : {}),
   };
 }

@@ -38,6 +38,50 @@ function days(row: ConnectionRow): string {
   return String(row.daysLeft);
 }
 
+/**
+ * The "Federation" section (spec §7), only when something was found: the connections on the
+ * Azure DevOps issuer retired on 2027-07-01 with their days left, the broken ones, and the dangling
+ * federated credentials with the risk of each.
+ */
+export function federationSection(report: RunReport): string[] {
+  const legacy = report.connections
+    .filter((r) => r.federation === 'legacy_issuer')
+    .sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0) || a.name.localeCompare(b.name));
+  const broken = report.connections.filter((r) => r.code === 'federation_mismatch');
+  const dangling = report.danglingCredentials ?? [];
+  if (legacy.length + broken.length + dangling.length === 0) return [];
+  const lines = ['', '### Federation', ''];
+  if (legacy.length > 0) {
+    lines.push(
+      `${legacy.length} connection${legacy.length === 1 ? '' : 's'} on the Azure DevOps issuer, which stops working on 2027-07-01 (run action \`migrate\`):`,
+      '',
+      '| connection | project(s) | days left |',
+      '|---|---|---|',
+      ...legacy.map((r) => `| ${cell(r.name)} | ${cell(r.projects.join(', '))} | ${r.daysLeft ?? '—'} |`),
+      '',
+    );
+  }
+  if (broken.length > 0) {
+    lines.push(
+      `${broken.length} connection${broken.length === 1 ? '' : 's'} whose federated credential does not match: ${broken.map((r) => cell(r.name)).join(', ')} (see the table above).`,
+      '',
+    );
+  }
+  if (dangling.length > 0) {
+    lines.push(
+      `${dangling.length} dangling federated credential${dangling.length === 1 ? '' : 's'} (never deleted by this task; remove them once nothing needs them):`,
+      '',
+      '| app | credential | subject | risk |',
+      '|---|---|---|---|',
+      ...dangling.map(
+        (d) => `| ${cell(d.appDisplayName)} | ${cell(d.name)} | ${cell(d.subject)} | ${cell(d.risk)} |`,
+      ),
+      '',
+    );
+  }
+  return lines;
+}
+
 /** Renders the summary. */
 export function renderSummary(report: RunReport): string {
   const { result, message } = decideResult(report);
@@ -72,6 +116,7 @@ export function renderSummary(report: RunReport): string {
       `| ${status} | ${days(row)} | ${cell(row.name)} | ${cell(row.projects.join(', '))} | ${cell(row.detail)} | ${cell(row.next)} |`,
     );
   }
+  lines.push(...federationSection(report));
   lines.push('', `Report: \`${report.connections.length}\` connections · generated ${report.finishedAt}`);
   return `${lines.join('\n')}\n`;
 }

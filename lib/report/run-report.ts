@@ -5,7 +5,8 @@
  */
 import { MS_PER_DAY } from '../clock';
 import { worstStatus } from '../inventory/expiry';
-import type { ConnectionStatus, ExpiryStatus, ProblemCode } from '../inventory/types';
+import type { FederationKind } from '../federation/finding';
+import type { ConnectionStatus, DanglingCredential, ExpiryStatus, ProblemCode } from '../inventory/types';
 
 /** What the run did to a connection. */
 export type ConnectionAction =
@@ -58,6 +59,8 @@ export interface ConnectionRow {
   /** True when this run switched an Automatic connection to Manual. */
   tookOver: boolean;
   removedKeyIds: string[];
+  /** Workload identity federation and managed identity connections: the finding (spec §7). */
+  federation?: FederationKind;
 }
 
 export interface RunReport {
@@ -79,6 +82,12 @@ export interface RunReport {
   };
   projects: string[];
   connections: ConnectionRow[];
+  /**
+   * Federated credentials issued for this organization whose subject names no existing
+   * connection (spec §7): a new connection with that name would inherit the app's access. Listed,
+   * never deleted; they make the run SucceededWithIssues. Absent when there are none.
+   */
+  danglingCredentials?: DanglingCredential[];
   /**
    * Present when the agent cancelled the run (SIGINT/SIGTERM, issue #13): the rows say what was
    * done before it stopped.
@@ -124,7 +133,14 @@ export interface ReportTotals {
    * run; `revertMigration`: connections reverted. 0 otherwise.
    */
   migrated: number;
-  /** ISO-8601 UTC of the soonest expiry of a credential in use; null when none. */
+  /** WIF connections on the Azure DevOps issuer retired on 2027-07-01 (`LegacyIssuerCount`). */
+  legacyIssuer: number;
+  /** Dangling federated credentials. */
+  dangling: number;
+  /**
+   * ISO-8601 UTC of the soonest expiry of a credential in use, or of the issuer retirement for a
+   * connection on the legacy issuer; null when none.
+   */
   nextExpiry: string | null;
   /** Whole days from `now` until `nextExpiry` (negative once expired); null when none. */
   daysUntilNextExpiry: number | null;
@@ -145,6 +161,8 @@ export function reportTotals(report: RunReport, nowMs: number): ReportTotals {
     migrated: rows.filter(
       (r) => r.action === 'migrated' || r.action === 'verified' || r.action === 'reverted',
     ).length,
+    legacyIssuer: rows.filter((r) => r.federation === 'legacy_issuer').length,
+    dangling: report.danglingCredentials?.length ?? 0,
     nextExpiry: end === null ? null : new Date(end).toISOString(),
     daysUntilNextExpiry: end === null ? null : Math.floor((end - nowMs) / MS_PER_DAY),
   };
@@ -162,6 +180,7 @@ export function decideResult(report: RunReport): {
   const failed = count((r) => r.failed);
   const warning = count((r) => r.status === 'warning');
   const needsAction = count((r) => r.needsAction && !r.failed);
+  const dangling = report.danglingCredentials?.length ?? 0;
   const rotated = count((r) => r.action === 'rotated');
   const parts: string[] = [];
   if (expired) parts.push(`${expired} expired`);
@@ -169,6 +188,9 @@ export function decideResult(report: RunReport): {
   if (failed) parts.push(`${failed} failed`);
   if (warning) parts.push(`${warning} expiring within ${report.thresholds.warningDays} days`);
   if (needsAction) parts.push(`${needsAction} need you to act`);
+  if (dangling) {
+    parts.push(`${dangling} dangling federated credential${dangling === 1 ? '' : 's'}`);
+  }
   const migrated = count((r) => r.action === 'migrated' || r.action === 'verified');
   const reverted = count((r) => r.action === 'reverted');
   const done = `${rotated ? `; rotated ${rotated}` : ''}${migrated ? `; migrated or verified ${migrated}` : ''}${reverted ? `; reverted ${reverted}` : ''}`;
@@ -187,7 +209,7 @@ export function decideResult(report: RunReport): {
     const cause = first ? ` First failure: ${first.name}: ${first.detail}` : '';
     return { result: 'Failed', message: `${scope}: ${parts.join(', ')}${done}. See the summary.${cause}` };
   }
-  if (warning || needsAction) {
+  if (warning || needsAction || dangling) {
     return {
       result: 'SucceededWithIssues',
       message: `${scope}: ${parts.join(', ')}${done}. See the summary.`,

@@ -10,6 +10,7 @@ export const OUTPUT_VARIABLES = [
   'DaysUntilNextExpiry',
   'ReportPath',
   'MigratedCount',
+  'LegacyIssuerCount',
 ] as const;
 
 export type OutputVariable = (typeof OUTPUT_VARIABLES)[number];

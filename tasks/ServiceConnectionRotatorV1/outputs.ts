@@ -20,5 +20,6 @@ export function outputValues(
     DaysUntilNextExpiry: totals.daysUntilNextExpiry === null ? '' : String(totals.daysUntilNextExpiry),
     ReportPath: reportPath,
     MigratedCount: String(totals.migrated),
+    LegacyIssuerCount: String(totals.legacyIssuer),
   };
 }

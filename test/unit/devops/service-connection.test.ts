@@ -88,7 +88,34 @@ const TABLE: Row[] = [
         parameters: { tenantid: 't', serviceprincipalid: 'a' },
       },
     }),
-    expected: { scheme: 'WorkloadIdentityFederation', authenticationType: null, tenantId: 't', appId: 'a' },
+    expected: {
+      scheme: 'WorkloadIdentityFederation',
+      authenticationType: null,
+      tenantId: 't',
+      appId: 'a',
+      federation: { issuer: null, subject: null },
+    },
+  },
+  {
+    name: 'workload identity federation: issuer and subject exactly as returned, stray space kept',
+    input: raw({
+      authorization: {
+        scheme: 'WorkloadIdentityFederation',
+        parameters: {
+          tenantid: 't',
+          serviceprincipalid: 'a',
+          WorkloadIdentityFederationIssuer: 'https://vstoken.dev.azure.com/o ',
+          workloadidentityfederationsubject: 'sc://Org/Proj/Conn',
+        },
+      },
+    }),
+    expected: {
+      scheme: 'WorkloadIdentityFederation',
+      authenticationType: null,
+      tenantId: 't',
+      appId: 'a',
+      federation: { issuer: 'https://vstoken.dev.azure.com/o ', subject: 'sc://Org/Proj/Conn' },
+    },
   },
   {
     name: 'no authenticationType on a ServicePrincipal connection means a secret',

@@ -56,7 +56,9 @@ describe('GraphClient.lookupApplications', () => {
     const { graph, client } = setup(apps.slice(0, 44));
     const ids = apps.map((a) => a.appId);
     const result = await client.lookupApplications([...ids, 'not-a-guid']);
-    assert.deepEqual(graph.batchSizes, [20, 20, 5]);
+    // The one appId no application has is looked up once more among service principals (a
+    // managed identity has only one): one more batch, of one.
+    assert.deepEqual(graph.batchSizes, [20, 20, 5, 1]);
     assert.equal(result.size, 46);
     const first = result.get(appId(1));
     assert.ok(first?.kind === 'found');
@@ -80,8 +82,8 @@ describe('GraphClient.lookupApplications', () => {
     assert.deepEqual(
       inner.map((r) => r.path),
       [
-        `/applications(appId='${appId(1)}')?$select=id,appId,displayName,passwordCredentials`,
-        `/applications(appId='${appId(2)}')?$select=id,appId,displayName,passwordCredentials`,
+        `/applications(appId='${appId(1)}')?$select=id,appId,displayName,signInAudience,passwordCredentials&$expand=federatedIdentityCredentials`,
+        `/applications(appId='${appId(2)}')?$select=id,appId,displayName,signInAudience,passwordCredentials&$expand=federatedIdentityCredentials`,
         // keyCredentials reads have a quota of 150 per minute: 15 apps per list instead of one each.
         `/applications?$filter=appId in ('${appId(2)}')&$select=appId,keyCredentials&$top=15`,
       ],

@@ -167,7 +167,10 @@ describe('discover', () => {
     });
     const apps = new Apps({ [APP_ID]: FOUND });
     const inventory = await discover(options(source, apps));
-    assert.deepEqual(apps.lookups, [{ appIds: [APP_ID, certAppId], withKeyCredentials: [certAppId] }]);
+    // The WIF connection's app is read too: its federated credentials (spec §7).
+    assert.deepEqual(apps.lookups, [
+      { appIds: [APP_ID, certAppId, uuid(202, 'cccccccc')], withKeyCredentials: [certAppId] },
+    ]);
     assert.deepEqual(apps.spQueries, [[APP_ID]]);
     assert.deepEqual(
       inventory.connections.map((c) => [c.name, c.status, c.problem?.code ?? null]),
@@ -176,7 +179,7 @@ describe('discover', () => {
         ['b', 'warning', null],
         ['cert', 'unknown', 'app_not_found'],
         ['elsewhere', 'unknown', 'other_tenant'],
-        ['wif', 'ok', null],
+        ['wif', 'unknown', 'app_not_found'],
       ],
     );
     assert.deepEqual(Object.keys(inventory.applications), [`${TENANT}/${APP_ID}`]);
@@ -205,7 +208,7 @@ describe('discover', () => {
       inventory.connections.map((c) => [c.name, c.problem?.code ?? null]),
       [
         ['a', 'lookup_failed'],
-        ['wif', null],
+        ['wif', 'lookup_failed'],
       ],
     );
     assert.deepEqual(warnings, ['Looking up 1 application(s) in Microsoft Graph failed: Graph is down']);

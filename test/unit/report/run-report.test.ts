@@ -64,6 +64,8 @@ describe('reportTotals', () => {
       rotated: 1,
       failed: 1,
       migrated: 0,
+      legacyIssuer: 0,
+      dangling: 0,
       nextExpiry: iso(NOW - days(1.5)),
       daysUntilNextExpiry: -2,
     });
@@ -79,6 +81,8 @@ describe('reportTotals', () => {
       rotated: 0,
       failed: 0,
       migrated: 0,
+      legacyIssuer: 0,
+      dangling: 0,
       nextExpiry: null,
       daysUntilNextExpiry: null,
     });
