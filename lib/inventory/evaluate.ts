@@ -3,10 +3,10 @@
  * evaluated (spec §4). Pure: a function of what discovery read and "now".
  */
 import type { ServiceConnection } from '../devops/types';
+import type { FederationFinding } from '../federation/finding';
 import { federationFinding } from '../federation/finding';
 import { ISSUER_RETIREMENT, ISSUER_RETIREMENT_MS, VISUAL_STUDIO_ISSUER } from '../federation/issuers';
 import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
-import type { FederationFinding } from '../federation/finding';
 import { parseRecord } from '../rotation/record';
 import { type AttributionResult, attributeCertificate, attributeSecret } from './attribution';
 import { daysLeft, expiryStatus } from './expiry';

@@ -4,8 +4,8 @@
  * variables, the Markdown summary and the task result, so the three always agree. No secrets.
  */
 import { MS_PER_DAY } from '../clock';
-import { worstStatus } from '../inventory/expiry';
 import type { FederationKind } from '../federation/finding';
+import { worstStatus } from '../inventory/expiry';
 import type { ConnectionStatus, DanglingCredential, ExpiryStatus, ProblemCode } from '../inventory/types';
 
 /** What the run did to a connection. */
