@@ -7,8 +7,9 @@
  * and the one audience `api://AzureADTokenExchange` of a single FIC. Nothing here trims or
  * lower-cases, so an issuer with a trailing space is another issuer, as it is to Entra. The codes
  * are what the token exchange answers when nothing matches (federation-and-certificates.md §1.6,
- * §4.1–4.5): 70025 no FIC at all, 700211 the issuer differs, 700213 the subject differs, 70021
- * no match otherwise (also the old `app.vstoken.visualstudio.com` issuer, azure-apis.md §4.1).
+ * §4.1–4.5): 70025 no FIC at all, 700211 no FIC has the issuer, 700213 none with the issuer has the
+ * subject, 70021 no match otherwise (the audience; also the old `app.vstoken.visualstudio.com`
+ * issuer, azure-apis.md §4.1).
  */
 import type { FederatedCredentialInfo } from '../graph/types';
 import { classifyIssuer, TOKEN_EXCHANGE_AUDIENCE, VISUAL_STUDIO_ISSUER } from './issuers';
@@ -129,12 +130,14 @@ function broken(expected: FederationTriple, fics: readonly FederatedCredentialIn
   const sameBoth = usable.find((f) => f.issuer === expected.issuer && f.subject === expected.subject);
   const sameSubject = usable.find((f) => f.subject === expected.subject);
   const sameIssuer = usable.find((f) => f.issuer === expected.issuer);
-  const nearestFic = sameBoth ?? sameSubject ?? sameIssuer ?? usable[0];
+  const nearestFic = sameBoth ?? sameIssuer ?? sameSubject ?? usable[0];
+  // Entra's order (federation-and-certificates.md §1.6): no FIC at all; no FIC with this issuer;
+  // none with this issuer and subject; otherwise (the audience, the old issuer) no match.
   let aadsts = 70021;
   if (fics.length === 0) aadsts = 70025;
   else if (expected.issuer === VISUAL_STUDIO_ISSUER) aadsts = 70021;
-  else if (!sameBoth && sameSubject) aadsts = 700211;
-  else if (!sameBoth && sameIssuer) aadsts = 700213;
+  else if (!sameIssuer) aadsts = 700211;
+  else if (!sameBoth) aadsts = 700213;
   const nearest = nearestFic
     ? {
         name: nearestFic.name,
@@ -165,7 +168,7 @@ function brokenNote(
   }
   if (count === 0) return `The app has no federated credential; the connection needs ${want} (AADSTS70025).`;
   if (!nearest) {
-    return `The app has only flexible federated credentials, none for Azure DevOps; the connection needs ${want} (AADSTS70021).`;
+    return `The app has only flexible federated credentials, none for Azure DevOps; the connection needs ${want} (AADSTS${aadsts}).`;
   }
   const differs: string[] = [];
   if (nearest.issuer !== expected.issuer) differs.push(`issuer ${quote(nearest.issuer)}`);
