@@ -107,13 +107,47 @@ function checkFederated(
       f.audiences.includes(audience) &&
       (f.usableFrom === undefined || f.usableFrom.getTime() <= now),
   );
-  if (!match) {
+  if (!match) return noFederatedMatch(app, issuer, subject, audience);
+  return { ok: true, app };
+}
+
+/**
+ * Entra's refusal when no federated credential matches exactly, most specific first
+ * (federation-and-certificates.md §1.6, §4.1–4.5): none at all 70025; none with this issuer
+ * 700211 (a stray space makes another issuer); none with this issuer and subject 700213 (a rename
+ * under an `sc://` subject); else 70021 (the audience, or a credential still propagating). Flexible
+ * credentials (subject null) never match an Azure DevOps token.
+ */
+function noFederatedMatch(
+  app: Application,
+  issuer: string,
+  subject: string,
+  audience: string,
+): CredentialCheck {
+  const fics = app.federatedIdentityCredentials;
+  if (fics.length === 0) {
     return invalidClient(
-      70021,
-      `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'.`,
+      70025,
+      `The client '${app.appId}'(${app.displayName}) has no configured federated identity credentials.`,
     );
   }
-  return { ok: true, app };
+  const sameIssuer = fics.filter((f) => f.subject !== null && f.issuer === issuer);
+  if (sameIssuer.length === 0) {
+    return invalidClient(
+      700211,
+      `No matching federated identity record found for presented assertion issuer '${issuer}'. Please note that the matching is done using a case-sensitive comparison. Check your federated identity credential Issuer to ensure it matches the assertion issuer.`,
+    );
+  }
+  if (!sameIssuer.some((f) => f.subject === subject)) {
+    return invalidClient(
+      700213,
+      `No matching federated identity record found for presented assertion subject '${subject}'. Please note that the matching is done using a case-sensitive comparison. Check your federated identity credential Subject to ensure it matches the assertion subject.`,
+    );
+  }
+  return invalidClient(
+    70021,
+    `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'.`,
+  );
 }
 
 function checkAssertion(

@@ -84,8 +84,13 @@ export function forbidden(ctx: EmulatorContext, req: RequestContext): Reply {
 export function addressedApplication(ctx: EmulatorContext, req: RequestContext): Application | undefined {
   const objectId = req.params['objectId'];
   const appId = req.params['appId'];
-  if (objectId) return ctx.store.applicationByObjectId(objectId);
-  return appId ? ctx.store.applicationByAppId(appId) : undefined;
+  const app = objectId
+    ? ctx.store.applicationByObjectId(objectId)
+    : appId
+      ? ctx.store.applicationByAppId(appId)
+      : undefined;
+  // A managed identity has no application object (federation-and-certificates.md §4.4).
+  return app?.managedIdentity ? undefined : app;
 }
 
 /**

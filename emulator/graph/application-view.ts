@@ -1,5 +1,6 @@
 import type { EmulatorContext } from '../context';
 import type { Application } from '../state/model';
+import { federatedCredentialView } from './federated-credentials';
 
 /** Properties of `microsoft.graph.application` the emulator serves, in Graph's default order. */
 export const APPLICATION_PROPERTIES = [
@@ -60,12 +61,14 @@ async function keyView(
 /**
  * An application with only the selected properties (all of them when `select` is null). `single`:
  * a single-object GET (then an explicit `$select=keyCredentials` returns each certificate's `key`).
+ * With `expand` its federated identity credentials (an app holds at most 20, all of them returned).
  */
 export async function applicationView(
   ctx: EmulatorContext,
   app: Application,
   select: readonly string[] | null,
   single = false,
+  expand = false,
 ): Promise<Record<string, unknown>> {
   const withKey = single && (select?.includes('keyCredentials') ?? false);
   const wanted = select ?? APPLICATION_PROPERTIES;
@@ -106,6 +109,8 @@ export async function applicationView(
         break;
     }
   }
+  if (expand)
+    view['federatedIdentityCredentials'] = app.federatedIdentityCredentials.map(federatedCredentialView);
   return view;
 }
 

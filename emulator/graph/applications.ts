@@ -15,7 +15,10 @@ import { graphError, graphIdHeaders, throttledReply } from './errors';
 import { encodeSkipToken, parseApplicationFilter, parseSelect } from './odata';
 import { readPaging, unsupportedFilter } from './paging';
 
-function selectOrError(ctx: EmulatorContext, req: RequestContext): { select: string[] | null } | Reply {
+function selectOrError(
+  ctx: EmulatorContext,
+  req: RequestContext,
+): { select: string[] | null; expand: boolean } | Reply {
   const { select, unknown } = normalizeSelect(parseSelect(req.query.get('$select')));
   if (unknown !== undefined) {
     return graphError(
@@ -26,7 +29,21 @@ function selectOrError(ctx: EmulatorContext, req: RequestContext): { select: str
       `Could not find a property named '${unknown}' on type 'microsoft.graph.application'.`,
     );
   }
-  return { select };
+  // The one navigation property a rotator expands (GRAPHDOCS `resources/application.md`:
+  // federatedIdentityCredentials "Supports $expand"); others are refused as Graph refuses unknown ones.
+  const expand = parseSelect(req.query.get('$expand'));
+  for (const name of expand ?? []) {
+    if (name.toLowerCase() !== 'federatedidentitycredentials') {
+      return graphError(
+        req,
+        ctx.clock,
+        400,
+        'Request_BadRequest',
+        `Could not find a navigation property named '${name}' on type 'microsoft.graph.application'.`,
+      );
+    }
+  }
+  return { select, expand: (expand ?? []).length > 0 };
 }
 
 /**
@@ -69,7 +86,7 @@ export async function getApplication(ctx: EmulatorContext, req: RequestContext):
   if ('status' in found) return found;
   const body = {
     '@odata.context': context(ctx, parsed.select, true),
-    ...(await applicationView(ctx, found.app, parsed.select, true)),
+    ...(await applicationView(ctx, found.app, parsed.select, true, parsed.expand)),
   };
   return json(200, body, graphIdHeaders(req));
 }
@@ -89,7 +106,9 @@ export async function listApplications(ctx: EmulatorContext, req: RequestContext
   const filter = parseApplicationFilter(req.query.get('$filter'));
   if (filter.kind === 'unsupported') return unsupportedFilter(ctx, req, filter.clause);
   const visible = (app: Application) =>
-    app.tenantId.toLowerCase() === caller.tenantId.toLowerCase() && allowed(caller, app, 'read');
+    !app.managedIdentity &&
+    app.tenantId.toLowerCase() === caller.tenantId.toLowerCase() &&
+    allowed(caller, app, 'read');
   let matching: readonly Application[];
   if (filter.kind === 'in' && filter.property !== 'displayName') {
     // Indexed lookups: a rotator filters by appId in batches; never scan the tenant for that.
@@ -114,7 +133,7 @@ export async function listApplications(ctx: EmulatorContext, req: RequestContext
   const page = matching.slice(offset, offset + top);
   const body: Record<string, unknown> = {
     '@odata.context': context(ctx, parsed.select, false),
-    value: await Promise.all(page.map((app) => applicationView(ctx, app, parsed.select))),
+    value: await Promise.all(page.map((app) => applicationView(ctx, app, parsed.select, false, parsed.expand))),
   };
   if (offset + top < matching.length) {
     const next = new URLSearchParams();

@@ -9,16 +9,22 @@ import { jsonBody, writeQuota } from './writes';
 /** At most 20 federated credentials per application (GRAPHDOCS `application-post-federatedidentitycredentials.md`). */
 const MAX_PER_APP = 20;
 
-function view(f: FederatedCredential): Record<string, unknown> {
+/** A federated credential as Graph returns it; a flexible one has `subject` null (ENTRADOCS flexible FICs). */
+export function federatedCredentialView(f: FederatedCredential): Record<string, unknown> {
   return {
     id: f.id,
     name: f.name,
     issuer: f.issuer,
     subject: f.subject,
+    ...(f.claimsMatchingExpression === undefined
+      ? {}
+      : { claimsMatchingExpression: { value: f.claimsMatchingExpression, languageVersion: 1 } }),
     description: f.description,
     audiences: [...f.audiences],
   };
 }
+
+const view = federatedCredentialView;
 
 function contextUrl(ctx: EmulatorContext, objectId: string, entity: boolean): string {
   return `${ctx.urls.graph}/v1.0/$metadata#applications('${objectId}')/federatedIdentityCredentials${entity ? '/$entity' : ''}`;

@@ -49,7 +49,7 @@ function view(app: Application, select: readonly string[]): Record<string, unkno
     appDisplayName: app.displayName,
     appOwnerOrganizationId: app.tenantId,
     displayName: app.displayName,
-    servicePrincipalType: 'Application',
+    servicePrincipalType: app.managedIdentity ? 'ManagedIdentity' : 'Application',
   };
   const result: Record<string, unknown> = {};
   for (const property of select) result[property] = full[property];

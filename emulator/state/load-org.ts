@@ -59,6 +59,7 @@ function buildApplication(app: ApplicationDescription, startedAt: Date): Applica
       : null,
     owners: app.owners ?? [],
     signInAudience: app.signInAudience ?? 'AzureADMyOrg',
+    ...(app.managedIdentity ? { managedIdentity: true } : {}),
     graphPermissions: new Set(app.graphPermissions ?? []),
     passwordCredentials: (app.passwordCredentials ?? []).map((p) => {
       const { start, end } = resolveDates(p, startedAt);
@@ -87,7 +88,10 @@ function buildApplication(app: ApplicationDescription, startedAt: Date): Applica
       id: f.id ?? randomUUID(),
       name: f.name,
       issuer: f.issuer,
-      subject: f.subject,
+      subject: f.subject ?? null,
+      ...(f.claimsMatchingExpression === undefined
+        ? {}
+        : { claimsMatchingExpression: f.claimsMatchingExpression }),
       audiences: f.audiences ?? ['api://AzureADTokenExchange'],
       description: f.description ?? null,
     })),

@@ -39,7 +39,10 @@ export interface FederatedCredential {
   readonly id: string;
   readonly name: string;
   readonly issuer: string;
-  readonly subject: string;
+  /** Null for a flexible credential, which has `claimsMatchingExpression` instead. */
+  readonly subject: string | null;
+  /** A flexible credential's expression (GitHub, GitLab, Terraform Cloud issuers only). */
+  readonly claimsMatchingExpression?: string;
   readonly audiences: readonly string[];
   readonly description: string | null;
   /** Before this instant sign-ins relying on it fail with AADSTS70021 (propagation). */
@@ -61,6 +64,13 @@ export interface Application {
   readonly passwordCredentials: PasswordCredential[];
   readonly keyCredentials: KeyCredential[];
   readonly federatedIdentityCredentials: FederatedCredential[];
+  /**
+   * A user-assigned managed identity: only a service principal (`servicePrincipalType`
+   * `ManagedIdentity`), no application object, so `/applications` does not find it
+   * (federation-and-certificates.md §4.4). Its federated credentials live in Azure Resource Manager;
+   * the emulator keeps them here so that its token exchange can honour them.
+   */
+  readonly managedIdentity?: boolean;
 }
 
 /** An Azure DevOps project. */

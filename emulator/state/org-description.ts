@@ -57,7 +57,10 @@ export interface FederatedCredentialDescription {
   readonly id?: string;
   readonly name: string;
   readonly issuer: string;
-  readonly subject: string;
+  /** Absent for a flexible credential (then `claimsMatchingExpression`). */
+  readonly subject?: string;
+  /** A flexible credential's expression, e.g. `claims['sub'] matches 'repo:o/r:ref:refs/heads/*'`. */
+  readonly claimsMatchingExpression?: string;
   /** @default ['api://AzureADTokenExchange'] */
   readonly audiences?: readonly string[];
   readonly description?: string;
@@ -84,6 +87,8 @@ export interface ApplicationDescription {
   readonly passwordCredentials?: readonly PasswordDescription[];
   readonly keyCredentials?: readonly KeyCredentialDescription[];
   readonly federatedIdentityCredentials?: readonly FederatedCredentialDescription[];
+  /** A user-assigned managed identity: a service principal without an application object. */
+  readonly managedIdentity?: boolean;
 }
 
 /** A project state as the core API names it. */

@@ -3,12 +3,12 @@
  * connections arrive, and their `$batch`ed GETs leave 20 at a time through a
  * {@link BatchPipeline} while Azure DevOps is still listing. Certificate lists (whose `$select`
  * has a small quota, key-credential-lists.ts) are queued at the end, when every certificate
- * connection is known, so they fill the last batches. An appId no application has (404) is
- * looked up once more among service principals, batched the same way: a managed identity has
+ * connection is known, so they fill the last batches. An appId of a federation connection that no
+ * application has (404) is looked up once more among service principals, batched the same way: a managed identity has
  * only a service principal, and its federated credentials are not in Graph (spec §7).
  * Implements discovery's {@link ApplicationLookupSession}.
  */
-import type { ApplicationLookupSession } from '../inventory/ports';
+import type { ApplicationLookupSession, LookupOptions } from '../inventory/ports';
 import type { Logger } from '../logger';
 import type { BatchPipeline } from './batch-pipeline';
 import type { BatchRequest, BatchResponse } from './graph-batch';
@@ -44,12 +44,14 @@ export class StreamingApplicationLookup implements ApplicationLookupSession {
   private readonly notGuid = new Set<string>();
   private readonly seen = new Set<string>();
   private readonly wantsKeys = new Set<string>();
+  private readonly federated = new Set<string>();
   private failure: unknown;
 
   constructor(private readonly ctx: LookupContext) {}
 
-  add(appIds: readonly string[], options: { withKeyCredentials?: ReadonlySet<string> } = {}): void {
+  add(appIds: readonly string[], options: LookupOptions = {}): void {
     for (const id of options.withKeyCredentials ?? []) this.wantsKeys.add(id.toLowerCase());
+    for (const id of options.federated ?? []) this.federated.add(id.toLowerCase());
     for (const appId of appIds) {
       const key = appId.toLowerCase();
       if (this.seen.has(key)) continue;
@@ -92,13 +94,15 @@ export class StreamingApplicationLookup implements ApplicationLookupSession {
     return result;
   }
 
-  /** The service principal GETs of the appIds whose application GET answered 404. */
+  /** The service principal GETs of the federated appIds whose application GET answered 404. */
   private async servicePrincipalsOfMissing(): Promise<Map<string, BatchResponse>> {
     const principals = new Map<string, BatchResponse>();
     const url = this.ctx.servicePrincipalUrl;
     if (!url) return principals;
     const missing: string[] = [];
-    for (const [appId, read] of this.reads) if ((await read)?.status === 404) missing.push(appId);
+    for (const [appId, read] of this.reads) {
+      if (this.federated.has(appId.toLowerCase()) && (await read)?.status === 404) missing.push(appId);
+    }
     if (missing.length === 0) return principals;
     const reads = missing.map((appId) => this.read(url(appId)));
     await this.ctx.pipeline.flush();

@@ -14,7 +14,7 @@ import { httpErrorFor, safeCode } from '../http/http-errors';
 import type { Limiter } from '../http/limiter';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from '../http/retry-policy';
 import { WritePacer } from '../http/write-pacer';
-import type { ApplicationLookupSession, ApplicationSource } from '../inventory/ports';
+import type { ApplicationLookupSession, ApplicationSource, LookupOptions } from '../inventory/ports';
 import { type Logger, silentLogger } from '../logger';
 import type { CertificateStore, CredentialStore } from '../rotation/ports';
 import { mintPassword, unreadableAnswer } from './add-password';
@@ -166,10 +166,11 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
 
   async lookupApplications(
     appIds: readonly string[],
-    options: { withKeyCredentials?: ReadonlySet<string>; signal?: AbortSignal } = {},
+    options: LookupOptions & { signal?: AbortSignal } = {},
   ): Promise<Map<string, ApplicationLookup>> {
     const session = this.openLookup(options.signal);
-    session.add(appIds, options.withKeyCredentials ? { withKeyCredentials: options.withKeyCredentials } : {});
+    const { signal: _signal, ...lookup } = options;
+    session.add(appIds, lookup);
     return session.finish();
   }
 

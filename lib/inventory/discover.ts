@@ -251,24 +251,29 @@ function addLookups(
       c.type.toLowerCase() === 'azurerm' &&
       matchesAnyName(options.connections, [c.name, ...c.projects.map((p) => p.connectionName)]),
   );
-  const { appIds, withKeyCredentials } = lookupsOf(inScope, options.rotatorTenantId);
-  if (appIds.size > 0) session.add([...appIds], { withKeyCredentials });
+  const { appIds, withKeyCredentials, federated } = lookupsOf(inScope, options.rotatorTenantId);
+  if (appIds.size > 0) session.add([...appIds], { withKeyCredentials, federated });
 }
 
-/** The appIds `connections` need looked up, lower case, and which of them need certificates. */
+/**
+ * The appIds `connections` need looked up, lower case, which of them need certificates, and
+ * which are behind workload identity federation connections (possibly managed identities).
+ */
 function lookupsOf(
   connections: readonly ServiceConnection[],
   rotatorTenantId: string,
-): { appIds: Set<string>; withKeyCredentials: Set<string> } {
+): { appIds: Set<string>; withKeyCredentials: Set<string>; federated: Set<string> } {
   const appIds = new Set<string>();
   const withKeyCredentials = new Set<string>();
+  const federated = new Set<string>();
   for (const c of connections) {
     if (c.appId === null || !needsApplicationLookup(c, rotatorTenantId)) continue;
     const appId = c.appId.toLowerCase();
     appIds.add(appId);
     if (c.authenticationType === 'spnCertificate') withKeyCredentials.add(appId);
+    if (c.scheme === 'WorkloadIdentityFederation') federated.add(appId);
   }
-  return { appIds, withKeyCredentials };
+  return { appIds, withKeyCredentials, federated };
 }
 
 async function readApplications(
@@ -278,7 +283,7 @@ async function readApplications(
   progress: (phase: 'applications', done: number, total: number) => void,
   session: ApplicationLookupSession | undefined,
 ): Promise<{ lookups: Map<string, ApplicationLookup>; enabled: Map<string, boolean | null> }> {
-  const { appIds, withKeyCredentials } = lookupsOf(connections, options.rotatorTenantId);
+  const { appIds, withKeyCredentials, federated } = lookupsOf(connections, options.rotatorTenantId);
   const ids = [...appIds];
   progress('applications', 0, ids.length);
   if (ids.length === 0) return { lookups: new Map(), enabled: new Map() };
@@ -289,6 +294,7 @@ async function readApplications(
       ? await session.finish()
       : await options.applicationSource.lookupApplications(ids, {
           withKeyCredentials,
+          federated,
           ...(options.signal ? { signal: options.signal } : {}),
         });
     lookups = lowerKeys(read);

@@ -31,11 +31,12 @@ export interface ApplicationSource {
   /**
    * Looks applications up by appId, batched (`$batch`, 20 per request). `withKeyCredentials`
    * lists the appIds whose certificates must be read too (that `$select` is throttled, so only
-   * where a certificate connection needs it).
+   * where a certificate connection needs it). `federated` lists the appIds behind workload
+   * identity federation connections: one no application has may be a managed identity.
    */
   lookupApplications(
     appIds: readonly string[],
-    options?: { withKeyCredentials?: ReadonlySet<string>; signal?: AbortSignal },
+    options?: LookupOptions & { signal?: AbortSignal },
   ): Promise<Map<string, ApplicationLookup>>;
   /**
    * For each appId: `false` when its service principal is among the tenant's disabled ones (one
@@ -55,10 +56,16 @@ export interface ApplicationSource {
   openLookup?(signal?: AbortSignal): ApplicationLookupSession;
 }
 
+/** What to read beside each application (see {@link ApplicationSource.lookupApplications}). */
+export interface LookupOptions {
+  withKeyCredentials?: ReadonlySet<string>;
+  federated?: ReadonlySet<string>;
+}
+
 /** See {@link ApplicationSource.openLookup}. */
 export interface ApplicationLookupSession {
-  /** More appIds to look up (repeats are ignored); `withKeyCredentials` as in `lookupApplications`. */
-  add(appIds: readonly string[], options?: { withKeyCredentials?: ReadonlySet<string> }): void;
+  /** More appIds to look up (repeats are ignored); options as in `lookupApplications`. */
+  add(appIds: readonly string[], options?: LookupOptions): void;
   /** Sends what is left; resolves like `lookupApplications` for every appId added. */
   finish(): Promise<Map<string, ApplicationLookup>>;
 }

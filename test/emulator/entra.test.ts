@@ -187,7 +187,7 @@ describe('emulator: Entra ID token endpoint', () => {
     assert.equal(aadCode(response), 7000112);
   });
 
-  it('refuses a federated token no credential trusts with AADSTS70021, and an expired one with AADSTS700024', async () => {
+  it('refuses a federated token no credential trusts (AADSTS700213: the app trusts the issuer with another subject), and an expired one with AADSTS700024', async () => {
     const token = await oidcToken('web-wif', 'Web');
     const rotator = demo.app('sc-rotator');
     const untrusted = await requestToken(emulator, rotator.tenantId, {
@@ -196,7 +196,7 @@ describe('emulator: Entra ID token endpoint', () => {
       client_assertion: token,
       scope: graphScope,
     });
-    assert.equal(aadCode(untrusted), 70021);
+    assert.equal(aadCode(untrusted), 700213);
     const web = demo.app('deploy-web-wif');
     const fine = await requestToken(emulator, web.tenantId, {
       client_id: web.appId,

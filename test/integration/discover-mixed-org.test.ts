@@ -123,9 +123,10 @@ describe('discover() with the real clients against a mixed organization of 105 p
       'devops.projects.list',
     ]);
 
-    // Graph: 37 apps looked up → ceil(37 / 20) = 2 batches; the 36 found → one listing of the
+    // Graph: 38 apps looked up (the WIF one with its federated credentials expanded, no extra
+    // read) → ceil(38 / 20) = 2 batches; the 37 found → one listing of the
     // tenant's disabled service principals (one page: the org has one), not a read per app.
-    assert.equal(LOOKED_UP_APPS, 37);
+    assert.equal(LOOKED_UP_APPS, 38);
     const batches = ops(emulator, 'graph.batch');
     assert.equal(batches.length, Math.ceil(LOOKED_UP_APPS / 20));
     assert.equal(batches.length, 2);
@@ -171,10 +172,10 @@ describe('discover() with the real clients against a mixed organization of 105 p
       batches[0]!.seq < Math.max(...lists.map((e) => e.seq)),
       `first batch #${batches[0]!.seq}, last list #${Math.max(...lists.map((e) => e.seq))}`,
     );
-    // 37 application reads and one certificate list: 20, then the 17 left with the list.
+    // 38 application reads and one certificate list: 20, then the 18 left with the list.
     assert.deepEqual(
       batches.map((b) => log.filter((e) => e.batchSeq === b.seq).length),
-      [20, 18],
+      [20, 19],
     );
     assert.ok(
       log

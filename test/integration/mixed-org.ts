@@ -189,20 +189,32 @@ function cases(): Case[] {
       problemCode: null,
     },
   });
-  // 5. Workload identity federation: secretless, ok, its app never read.
+  // 5. Workload identity federation on the Azure DevOps issuer, its app trusting it: secretless,
+  // its app read for its federated credentials (spec §7), the 2027-07-01 retirement as its expiry
+  // (219 days from the start: ok under 30/7).
+  const legacyIssuer = `https://vstoken.dev.azure.com/${MIXED_ORG_ID}`;
+  const wifSubject = `sc://${MIXED_ORG}/${mixedProjectName(4)}/wif`;
   list.push({
     connection: { ...spn(5, 'wif', 4), scheme: 'WorkloadIdentityFederation' },
-    app: secretApp(5, []),
+    app: {
+      ...secretApp(5, []),
+      federatedIdentityCredentials: [{ name: 'wif', issuer: legacyIssuer, subject: wifSubject }],
+    },
     expected: {
       ...base(5, 'wif', [ref(4, 'wif')]),
       scheme: 'WorkloadIdentityFederation',
       authenticationType: null,
-      app: null,
       secretless: true,
+      federation: {
+        kind: 'legacy_issuer',
+        issuer: legacyIssuer,
+        subject: wifSubject,
+        note: 'On the Azure DevOps issuer, retired on 2027-07-01 for single-tenant apps in the public cloud.',
+      },
       credential: null,
       status: 'ok',
-      daysLeft: null,
-      expiresAt: null,
+      daysLeft: 219,
+      expiresAt: '2027-07-01T00:00:00.000Z',
       problemCode: null,
     },
   });
@@ -222,6 +234,12 @@ function cases(): Case[] {
       appId: null,
       app: null,
       secretless: true,
+      federation: {
+        kind: 'managed_identity',
+        issuer: null,
+        subject: null,
+        note: 'Managed identity: its federated credentials live in Azure Resource Manager, so federation was not checked.',
+      },
       credential: null,
       status: 'ok',
       daysLeft: null,
@@ -415,8 +433,11 @@ export function expectedReports(): Case['expected'][] {
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
 }
 
-/** appIds discovery must look up in Graph: ServicePrincipal connections of the rotator's tenant. */
-export const LOOKED_UP_APPS = 12 + FILLER_COUNT;
+/**
+ * appIds discovery must look up in Graph: ServicePrincipal and workload identity federation
+ * connections of the rotator's tenant.
+ */
+export const LOOKED_UP_APPS = 13 + FILLER_COUNT;
 /** Of those, the apps that exist (all but the deleted one). */
 export const FOUND_APPS = LOOKED_UP_APPS - 1;
 

@@ -56,9 +56,7 @@ describe('GraphClient.lookupApplications', () => {
     const { graph, client } = setup(apps.slice(0, 44));
     const ids = apps.map((a) => a.appId);
     const result = await client.lookupApplications([...ids, 'not-a-guid']);
-    // The one appId no application has is looked up once more among service principals (a
-    // managed identity has only one): one more batch, of one.
-    assert.deepEqual(graph.batchSizes, [20, 20, 5, 1]);
+    assert.deepEqual(graph.batchSizes, [20, 20, 5]);
     assert.equal(result.size, 46);
     const first = result.get(appId(1));
     assert.ok(first?.kind === 'found');
