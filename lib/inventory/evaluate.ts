@@ -107,7 +107,19 @@ export function evaluateConnection(
   const secretless = federated ? { secretless: true } : {};
   if (!connection.tenantId || !connection.appId) return { ...fail('no_app_reference'), ...secretless };
   if (!sameId(connection.tenantId, rotatorTenantId)) return { ...fail('other_tenant'), ...secretless };
-  if (lookup === undefined) return { ...fail('lookup_failed'), ...secretless };
+  // Reading a WIF connection's app is for its federation check only: when it cannot be read
+  // (a rotator that may read only the apps it owns, Application.ReadWrite.OwnedBy; Graph not
+  // answering), the federation is not checked, and that is not a failure of the connection (like
+  // unread certificates, spec §4). A deleted app is: nothing can sign in (AADSTS700016).
+  const notChecked = (detail: string): ConnectionReport => ({
+    ...report,
+    secretless: true,
+    status: 'unknown',
+    problem: problem('federation_not_checked', { ...ctx, detail }),
+  });
+  if (lookup === undefined) {
+    return federated ? notChecked('its app was not looked up.') : fail('lookup_failed');
+  }
   if (lookup.kind === 'managed_identity' && federated) {
     return {
       ...report,
@@ -120,8 +132,16 @@ export function evaluateConnection(
   if (lookup.kind === 'not_found' || lookup.kind === 'managed_identity') {
     return { ...fail('app_not_found'), ...secretless };
   }
-  if (lookup.kind === 'forbidden') return { ...fail('app_not_readable', lookup.message), ...secretless };
-  if (lookup.kind === 'failed') return { ...fail('lookup_failed', lookup.message), ...secretless };
+  if (lookup.kind === 'forbidden') {
+    return federated
+      ? notChecked('the rotator may not read its app in Microsoft Graph.')
+      : fail('app_not_readable', lookup.message);
+  }
+  if (lookup.kind === 'failed') {
+    return federated
+      ? notChecked(`its app could not be read in Microsoft Graph (${lookup.message}).`)
+      : fail('lookup_failed', lookup.message);
+  }
 
   const app = lookup.app;
   if (federated) {

@@ -82,6 +82,8 @@ describe('the bundled task against the emulator', function () {
       DaysUntilNextExpiry: String(Math.floor((legacyEnd.getTime() - Date.now()) / MS_PER_DAY)),
       ReportPath: values.ReportPath,
       MigratedCount: '0',
+      // web-wif: on the Azure DevOps issuer, its app trusting it (retires 2027-07-01).
+      LegacyIssuerCount: '1',
     });
     assert.equal(values.DaysUntilNextExpiry, '-6');
     assert.deepEqual(writes(emulator), []);

@@ -248,8 +248,13 @@ describe('the bundled task: emergency rotation and hostile service text (issue #
     assert.equal(staging.action, 'failed');
     // The summary table: six cells per row, whatever a name holds.
     const summary = fs.readFileSync(run.summaries[0]!, 'utf8');
-    const rows = summary.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| status'));
+    const [table = '', federation = ''] = summary.split('\n### Federation\n');
+    const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| status'));
     assert.equal(rows.length, json.connections.length);
     for (const line of rows) assert.equal(line.split(/(?<!\\)\|/).length - 2, 6, line);
+    // The Federation section's tables keep their cells too (3 for connections, 4 for credentials).
+    for (const line of federation.split('\n').filter((l) => l.startsWith('| '))) {
+      assert.ok([3, 4].includes(line.split(/(?<!\\)\|/).length - 2), line);
+    }
   });
 });

@@ -65,6 +65,7 @@ describe('the bundled task: migrate, then revertMigration', function () {
       DaysUntilNextExpiry: '',
       ReportPath: values.ReportPath,
       MigratedCount: '2',
+      LegacyIssuerCount: '0',
     });
     for (const c of [prod, auto]) {
       const stored = emulator.state.connection(c.id)!;
@@ -94,6 +95,7 @@ describe('the bundled task: migrate, then revertMigration', function () {
       DaysUntilNextExpiry: '',
       ReportPath: after.ReportPath,
       MigratedCount: '2',
+      LegacyIssuerCount: '0',
     });
     for (const c of [prod, auto])
       assert.equal(emulator.state.connection(c.id)!.scheme, 'ServicePrincipal', c.name);

@@ -102,6 +102,7 @@ describe('run({ host }) in process against the emulator', function () {
         RotatedCount: '3',
         FailedCount: '3',
         MigratedCount: '0',
+        LegacyIssuerCount: '1',
         NextExpiry: '',
         DaysUntilNextExpiry: '',
         ReportPath: path.join(reportDir, 'report.json'),

@@ -208,7 +208,7 @@ describe('discover', () => {
       inventory.connections.map((c) => [c.name, c.problem?.code ?? null]),
       [
         ['a', 'lookup_failed'],
-        ['wif', 'lookup_failed'],
+        ['wif', 'federation_not_checked'],
       ],
     );
     assert.deepEqual(warnings, ['Looking up 1 application(s) in Microsoft Graph failed: Graph is down']);

@@ -213,6 +213,14 @@ const TABLE: Row[] = [
     problem: 'federation_not_checked',
   },
   {
+    label: 'the rotator may not read the app (OwnedBy, not an owner): not checked, not counted as failed',
+    connection: wif(ENTRA, ENTRA_SUBJECT),
+    lookup: { kind: 'forbidden', message: 'Not allowed' },
+    kind: null,
+    status: 'unknown',
+    problem: 'federation_not_checked',
+  },
+  {
     label: 'the app behind a WIF connection was deleted: app_not_found',
     connection: wif(ENTRA, ENTRA_SUBJECT),
     lookup: { kind: 'not_found' },

@@ -62,11 +62,11 @@ const table: Row[] = [
     daysLeft: -1,
   },
   {
-    label: 'workload identity federation whose app was not read is lookup_failed (its federation is unknown)',
+    label: 'workload identity federation whose app was not read: federation not checked, not a failure',
     connection: { scheme: 'WorkloadIdentityFederation', authenticationType: null },
     lookup: undefined,
     status: 'unknown',
-    problem: 'lookup_failed',
+    problem: 'federation_not_checked',
     secretless: true,
     daysLeft: null,
   },

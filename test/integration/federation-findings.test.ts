@@ -1,0 +1,171 @@
+/**
+ * Issue #11: workload identity federation seen through the real clients (azure-devops-node-api,
+ * Graph over fetch, msal-node) against the emulator, on an organization mixing every case of
+ * spec §7: the exact findings and variables, no write, and the Graph read budget with the
+ * federated credential reads included.
+ */
+import assert from 'node:assert/strict';
+import { type Emulator, startEmulator } from '../../emulator';
+import { reportTotals } from '../../lib';
+import { FakeClock } from '../unit/http/fake-clock';
+import { emulatorRotator } from './adapters-harness';
+import {
+  DANGLING,
+  FED_APP_COUNT,
+  FED_FAILED_COUNT,
+  FED_JOB_TOKEN,
+  FED_LEGACY_COUNT,
+  FED_ROTATOR_APP,
+  FED_ROTATOR_SECRET,
+  FED_START,
+  FED_TENANT,
+  fedExpectations,
+  federationOrg,
+  RETIREMENT,
+} from './federation-org';
+
+describe('federation findings with the real clients against a mixed organization (issue #11)', () => {
+  let emulator: Emulator;
+
+  before(async () => {
+    emulator = await startEmulator({
+      org: federationOrg(),
+      caDir: process.env['SCR_EMULATOR_CA_DIR'],
+      startTime: FED_START,
+    });
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+  beforeEach(() => {
+    emulator.faults.clear();
+    emulator.clearRequests();
+  });
+
+  const rotator = (thresholds = { warningDays: 30, failureDays: 7 }) =>
+    emulatorRotator(
+      emulator,
+      {
+        tenantId: FED_TENANT,
+        appId: FED_ROTATOR_APP,
+        clientSecret: FED_ROTATOR_SECRET,
+        jobToken: FED_JOB_TOKEN,
+      },
+      { ...thresholds, clock: new FakeClock(FED_START.getTime()) },
+    );
+
+  it('reports every case exactly: findings, statuses, days left, and the expected and nearest triple', async () => {
+    const { report, inventory } = await rotator().run({ action: 'report', version: 'test' });
+    const expected = fedExpectations();
+    assert.deepEqual(
+      report.connections.map((r) => r.name),
+      expected.map((e) => e.name),
+    );
+    for (const want of expected) {
+      const row = report.connections.find((r) => r.name === want.name)!;
+      const found = inventory.connections.find((c) => c.name === want.name)!;
+      assert.equal(row.status, want.status, `status of ${want.name}`);
+      assert.equal(row.federation ?? null, want.federation, `finding of ${want.name}`);
+      assert.equal(row.code, want.code, `code of ${want.name}`);
+      assert.equal(row.daysLeft, want.daysLeft, `days left of ${want.name}`);
+      assert.equal(row.failed, want.code === 'federation_mismatch', `failed of ${want.name}`);
+      for (const fragment of want.message ?? []) {
+        assert.ok(
+          found.problem?.message.includes(fragment),
+          `${want.name}: "${fragment}" in ${found.problem?.message}`,
+        );
+      }
+      if (want.federation === 'legacy_issuer') assert.equal(row.expiresAt, RETIREMENT);
+    }
+    // The issuer and subject are read from the connection as Azure DevOps shows them.
+    const legacy = inventory.connections.find((c) => c.name === 'legacy-one')!;
+    assert.equal(
+      legacy.federation?.issuer,
+      `https://vstoken.dev.azure.com/${federationOrg().organization.id}`,
+    );
+    assert.equal(legacy.federation?.subject, 'sc://fedorg/Alpha/legacy-one');
+  });
+
+  it('lists the dangling federated credentials with app, name, subject and risk', async () => {
+    const { report } = await rotator().run({ action: 'report', version: 'test' });
+    assert.deepEqual(
+      (report.danglingCredentials ?? []).map((d) => [d.appDisplayName, d.name, d.subject]),
+      [
+        ['fed-app-3', DANGLING.deleted.name, DANGLING.deleted.subject],
+        ['fed-app-3', DANGLING.entra.name, DANGLING.entra.subject],
+        ['fed-app-8', DANGLING.renamed.name, DANGLING.renamed.subject],
+      ],
+    );
+    assert.equal(
+      report.danglingCredentials?.[0]?.risk,
+      'No connection "deleted-conn" exists in project "Alpha": a new connection with that name would inherit the access of app "fed-app-3".',
+    );
+  });
+
+  it('sets the exact variables: LegacyIssuerCount, FailedCount, NextExpiry = the retirement (the soonest)', async () => {
+    const { report } = await rotator().run({ action: 'report', version: 'test' });
+    const totals = reportTotals(report, FED_START.getTime());
+    assert.equal(totals.legacyIssuer, FED_LEGACY_COUNT);
+    assert.equal(totals.legacyIssuer, 2);
+    assert.equal(totals.failed, FED_FAILED_COUNT);
+    assert.equal(totals.failed, 5);
+    assert.equal(totals.nextExpiry, RETIREMENT);
+    assert.equal(totals.daysUntilNextExpiry, 219);
+    assert.equal(totals.expiryStatus, 'ok');
+    assert.equal(totals.dangling, 3);
+    // With warningDays 300 the retirement (219 days) is a warning.
+    const wide = await rotator({ warningDays: 300, failureDays: 7 }).run({
+      action: 'report',
+      version: 'test',
+    });
+    assert.equal(reportTotals(wide.report, FED_START.getTime()).expiryStatus, 'warning');
+  });
+
+  it('writes nothing, and reads Graph in at most ceil(apps / 20) + 5 requests, federated credentials included', async () => {
+    await rotator().run({ action: 'report', version: 'test' });
+    const log = emulator.requests();
+    assert.equal(log.filter((e) => e.write).length, 0);
+    const graph = log.filter((e) => e.service === 'graph' && e.batchSeq === undefined);
+    assert.ok(
+      graph.length <= Math.ceil(FED_APP_COUNT / 20) + 5,
+      `${graph.length} Graph requests: ${graph.map((e) => e.operation).join(', ')}`,
+    );
+    // One batch of the 14 application reads (federated credentials expanded in each), one batch
+    // of the managed identity's service principal read, one listing of disabled principals.
+    assert.deepEqual(
+      graph.map((e) => e.operation),
+      ['graph.batch', 'graph.batch', 'graph.servicePrincipals.list'],
+    );
+    const inner = log.filter((e) => e.batchSeq !== undefined);
+    const appGets = inner.filter((e) => e.operation === 'graph.applications.get');
+    assert.equal(appGets.length, FED_APP_COUNT);
+    assert.ok(appGets.every((e) => decodeURIComponent(e.path).includes('$expand=')));
+    assert.equal(inner.filter((e) => e.operation === 'graph.servicePrincipals.get').length, 1);
+    // No separate federated credential list.
+    assert.equal(
+      log.filter((e) => /federatedIdentityCredentials(\?|$)/.test(e.path.split('$expand')[0]!)).length,
+      0,
+    );
+  });
+
+  it('action rotate skips every WIF connection without a write (the secret one is not due)', async () => {
+    const { report, results } = await rotator().run({ action: 'rotate', version: 'test' });
+    assert.equal(emulator.requests().filter((e) => e.write).length, 0);
+    const wifNames = new Set(
+      report.connections.filter((r) => r.scheme === 'WorkloadIdentityFederation').map((r) => r.name),
+    );
+    const wifResults = (results ?? []).filter((r) => wifNames.has(r.connectionName));
+    assert.equal(wifResults.length, wifNames.size);
+    // Skipped: secretless, or for its problem (a broken federation is not a secret to rotate).
+    assert.ok(
+      wifResults.every((r) => r.action === 'skipped' && r.newKeyId === null && r.removedKeyIds.length === 0),
+    );
+    assert.ok(
+      (results ?? []).every((r) => r.action !== 'rotated' && r.action !== 'failed'),
+      'nothing rotated',
+    );
+    for (const row of report.connections.filter((r) => r.scheme === 'WorkloadIdentityFederation')) {
+      assert.ok(row.action === 'skipped' || row.action === 'none', `${row.name}: ${row.action}`);
+    }
+  });
+});
