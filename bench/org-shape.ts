@@ -45,8 +45,13 @@ export interface OrgShape {
   sharedConnections: number;
   /** Application registrations in the description (the rotator's included). */
   applications: number;
-  /** Distinct appIds discovery must look up: ServicePrincipal connections in the rotator's tenant. */
+  /**
+   * Distinct appIds discovery must look up: ServicePrincipal and workload identity federation
+   * connections in the rotator's tenant (a WIF connection's app for its federated credentials).
+   */
   appsLookedUp: number;
+  /** AzureRM workload identity federation connections. */
+  wifConnections: number;
   /** Of those, the ones that exist. */
   appsFound: number;
   /**
@@ -129,7 +134,13 @@ function shapeOf(org: OrgDescription): OrgShape {
       c.appId &&
       c.tenantId?.toLowerCase() === tenantId,
   );
-  const looked = new Set(spn.map((c) => (c.appId ?? '').toLowerCase()));
+  const wif = azureRm.filter(
+    (c) =>
+      (c.scheme ?? '').toLowerCase() === 'workloadidentityfederation' &&
+      c.appId &&
+      c.tenantId?.toLowerCase() === tenantId,
+  );
+  const looked = new Set([...spn, ...wif].map((c) => (c.appId ?? '').toLowerCase()));
   return {
     projects: org.projects?.length ?? 0,
     connections: connections.length,
@@ -137,6 +148,7 @@ function shapeOf(org: OrgDescription): OrgShape {
     sharedConnections: connections.filter((c) => c.projects.length > 1).length,
     applications: org.applications?.length ?? 0,
     appsLookedUp: looked.size,
+    wifConnections: wif.length,
     appsFound: [...looked].filter((id) => existing.has(id)).length,
     disabledServicePrincipals: disabledVisibleTo(org),
     naiveGraphGets: spn.reduce((sum, c) => sum + c.projects.length, 0),

@@ -2,7 +2,9 @@
  * `npm start`: the task end to end against the local emulator. Bundles the task as it ships,
  * starts the emulator with the demo organization, then runs the bundled task twice as the agent
  * would (a `report`, then a `rotate`, then a `migrate` dry run that shows the plan to workload identity
- * federation) and prints the variables, the summary and the final state.
+ * federation) and prints the variables, the summary and the final state. The organization shows the
+ * federation findings too: a connection on the retiring Azure DevOps issuer, a broken one and a
+ * dangling federated credential (demo-federation.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { ensureCertificateAuthority, type OrgDescription, startEmulator } from '../emulator';
 import { emulatedJob } from './agent/emulator-agent';
 import { runTask, type TaskRun } from './agent/run-task';
+import { withFederationCases } from './demo-federation';
 import { packageExtension } from './package';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
     `  ${path.relative(ROOT, bundlePath)} (${(fs.statSync(bundlePath).size / 1024).toFixed(0)} KiB)\n`,
   );
 
-  const org = JSON.parse(fs.readFileSync(ORG_FILE, 'utf8')) as OrgDescription;
+  // Plus a WIF connection whose federation broke on a rename, leaving a dangling credential.
+  const org = withFederationCases(JSON.parse(fs.readFileSync(ORG_FILE, 'utf8')) as OrgDescription);
   const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scr-demo-ca-'));
   await ensureCertificateAuthority(caDir);
   const emulator = await startEmulator({ org, caDir, propagationDelayMs: 2000 });
