@@ -133,7 +133,9 @@ export async function listApplications(ctx: EmulatorContext, req: RequestContext
   const page = matching.slice(offset, offset + top);
   const body: Record<string, unknown> = {
     '@odata.context': context(ctx, parsed.select, false),
-    value: await Promise.all(page.map((app) => applicationView(ctx, app, parsed.select, false, parsed.expand))),
+    value: await Promise.all(
+      page.map((app) => applicationView(ctx, app, parsed.select, false, parsed.expand)),
+    ),
   };
   if (offset + top < matching.length) {
     const next = new URLSearchParams();
