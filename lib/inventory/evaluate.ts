@@ -39,7 +39,13 @@ export function needsApplicationLookup(connection: ServiceConnection, rotatorTen
 /**
  * Evaluates one connection.
  *
- * - Secretless schemes: `ok`, `secretless: true`, no lookup needed.
+ * - Managed identity (`ManagedServiceIdentity`): `ok`, `secretless: true`, federation noted, not
+ *   checked.
+ * - Workload identity federation (spec §7): `secretless: true`; its app's federated credentials
+ *   decide (lib/federation/finding.ts): federated or out of scope `ok`; on the retiring Azure DevOps
+ *   issuer by the thresholds with 2027-07-01 as its expiry; no exact match `unknown` with
+ *   `federation_mismatch` (action required). An app that cannot be read is `federation_not_checked`
+ *   (not action required); a deleted one `app_not_found`; a managed identity behind it `ok`, noted.
  * - Other schemes than ServicePrincipal: `unknown`, `unsupported_scheme` (not action required).
  * - No tenant or app id: `no_app_reference`; another tenant than the rotator's: `other_tenant`.
  * - `lookup` missing or failed: `lookup_failed`; not found: `app_not_found`; 403: `app_not_readable`. All

@@ -130,7 +130,7 @@ describe('federation findings with the real clients against a mixed organization
       graph.length <= Math.ceil(FED_APP_COUNT / 20) + 5,
       `${graph.length} Graph requests: ${graph.map((e) => e.operation).join(', ')}`,
     );
-    // One batch of the 14 application reads (federated credentials expanded in each), one batch
+    // One batch of the 15 application reads (federated credentials expanded in each), one batch
     // of the managed identity's service principal read, one listing of disabled principals.
     assert.deepEqual(
       graph.map((e) => e.operation),

@@ -86,8 +86,23 @@ export const DANGLING = {
   entra: { name: 'gone-by-id', subject: entra(99) },
 } as const;
 
+/** The rotator's own connection (a client secret), for the bundled task's runs. */
+export const FED_ROTATOR_CONNECTION = guid('c2000000', 100);
+
 function cases(): Case[] {
   return [
+    {
+      connection: {
+        id: FED_ROTATOR_CONNECTION,
+        name: 'rotator-secret',
+        projects: ['Alpha'],
+        scheme: 'ServicePrincipal',
+        tenantId: FED_TENANT,
+        appId: FED_ROTATOR_APP,
+        secret: { passwordKeyId: guid('12000000', 4) },
+      } as Connection,
+      expected: { name: 'rotator-secret', status: 'ok', federation: null, code: null, daysLeft: 365 },
+    },
     {
       // A secret far from expiry: the retirement is the soonest expiry of the organization.
       connection: {
@@ -273,8 +288,8 @@ export function fedExpectations(): FedExpectation[] {
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }));
 }
 
-/** Apps behind connections in scope: one lookup each, the managed identity's answered 404. */
-export const FED_APP_COUNT = 14;
+/** Apps behind connections in scope (the rotator's own included): one lookup each, the managed identity's answered 404. */
+export const FED_APP_COUNT = 15;
 export const FED_LEGACY_COUNT = 2;
 export const FED_FAILED_COUNT = 5;
 
