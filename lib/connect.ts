@@ -246,6 +246,7 @@ export function connect(options: ConnectOptions): Rotator {
         logger,
         maxParallel: settings.maxParallel,
         organizationId: () => (organizationId ??= clients.devops.organizationId()),
+        ...(call.signal ? { signal: call.signal } : {}),
         ...(call.onProgress ? { onProgress: call.onProgress } : {}),
         ...(call.verifyAttribution === undefined ? {} : { verifyAttribution: call.verifyAttribution }),
       });
