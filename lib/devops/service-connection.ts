@@ -81,8 +81,8 @@ export function parseServiceConnection(raw: unknown, project: ProjectInfo): Serv
       ? {
           // Exactly as returned: Entra compares them exactly, so a stray space is a finding.
           federation: {
-            issuer: readCaseInsensitive(parameters, 'workloadIdentityFederationIssuer'),
-            subject: readCaseInsensitive(parameters, 'workloadIdentityFederationSubject'),
+            issuer: parameter('workloadIdentityFederationIssuer'),
+            subject: parameter('workloadIdentityFederationSubject'),
           },
         }
       : {}),

@@ -148,6 +148,36 @@ describe('federation findings with the real clients against a mixed organization
     );
   });
 
+  it("TestConnection of each connection (Entra's exchange in the emulator) fails exactly where the finding says, with its code", async () => {
+    const r = rotator();
+    const inventory = await r.discover();
+    const expected: Record<string, string> = {
+      'entra-ok': 'ok',
+      'legacy-one': 'ok',
+      'legacy-two': 'ok',
+      'legacy-multitenant': 'ok',
+      'flexible-beside': 'ok',
+      'other-app-owner': 'ok',
+      'managed-identity-wif': 'ok',
+      'renamed-project': 'AADSTS700213',
+      'renamed-conn': 'AADSTS700213',
+      'audience-bad': 'AADSTS70021',
+      'issuer-space': 'AADSTS700211',
+      'fic-elsewhere': 'AADSTS70025',
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const c = inventory.connections.find((x) => x.name === name)!;
+      const result = await r.clients.devops.testStoredConnection(c.projects[0]!.projectId, c.id);
+      if (want === 'ok') {
+        assert.equal(result.ok, true, `${name}: ${result.message}`);
+      } else {
+        assert.equal(result.ok, false, name);
+        assert.match(result.message, new RegExp(`${want}\\b`), `${name}: ${result.message}`);
+        assert.equal(`AADSTS${c.federation?.aadsts}`, want, `the finding of ${name} names the same code`);
+      }
+    }
+  });
+
   it('action rotate skips every WIF connection without a write (the secret one is not due)', async () => {
     const { report, results } = await rotator().run({ action: 'rotate', version: 'test' });
     assert.equal(emulator.requests().filter((e) => e.write).length, 0);
