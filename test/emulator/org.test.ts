@@ -107,35 +107,31 @@ describe('emulator: organization descriptions', () => {
     assert.ok(apps.size < connections.length, 'apps are shared by connections');
   });
 
-  it('generates and serves 10,000 connections in 500 projects quickly, with indexed lookups', async function () {
-    this.timeout(20_000);
-    let started = Date.now();
+  // How fast: measured by `npm run bench` (its report runs start this emulator at 10,000), never here.
+  it('generates and serves 10,000 connections in 500 projects: every project lists its own, lookups by id', async function () {
+    this.timeout(60_000);
     const org: OrgDescription = generateOrg({ projects: 500, connections: 10_000, seed: 3 });
-    const generateMs = Date.now() - started;
-    assert.ok(generateMs < 2_000, `generation took ${generateMs} ms`);
-    started = Date.now();
+    const connections = org.serviceConnections ?? [];
+    assert.equal(org.projects.length, 500);
+    assert.equal(connections.length, 10_001, "10,000 and the rotator's own");
     const emulator = await start(org);
     try {
-      const startMs = Date.now() - started;
-      assert.ok(startMs < 5_000, `start took ${startMs} ms`);
       const token = bearer(org.identities![0]!.accessToken!);
-      const project = org.projects[250]!;
-      const connection = (org.serviceConnections ?? []).find((c) => c.projects.includes(project.name))!;
-      started = Date.now();
-      for (let i = 0; i < 50; i += 1) {
-        const listed = await call<{ count: number }>(
+      for (const project of [org.projects[0]!, org.projects[250]!, org.projects[499]!]) {
+        const expected = connections.filter((c) => c.projects.includes(project.name)).map((c) => c.id);
+        const listed = await call<{ count: number; value: Array<{ id: string }> }>(
           `${emulator.urls.organization}${project.name}/_apis/serviceendpoint/endpoints?api-version=7.1&includeFailed=true`,
           { headers: token },
         );
-        assert.ok(listed.body.count > 0);
-        const one = await call(
-          `${emulator.urls.organization}${project.id}/_apis/serviceendpoint/endpoints/${connection.id}?api-version=7.1`,
+        assert.deepEqual(listed.body.value.map((c) => c.id).sort(), [...expected].sort(), project.name);
+        assert.equal(listed.body.count, expected.length);
+        const one = await call<{ id: string }>(
+          `${emulator.urls.organization}${project.id}/_apis/serviceendpoint/endpoints/${expected[0]}?api-version=7.1`,
           { headers: token },
         );
         assert.equal(one.status, 200);
+        assert.equal(one.body.id, expected[0]);
       }
-      const perRequest = (Date.now() - started) / 100;
-      assert.ok(perRequest < 20, `${perRequest} ms per request`);
     } finally {
       await emulator.close();
     }

@@ -142,7 +142,8 @@ describe('rotating one connection with the real adapters', () => {
     );
     // The waits were the library's sleeps moving emulator time, not real time.
     assert.ok(clock.sleeps.reduce((a, b) => a + b, 0) >= 10_000);
-    assert.ok(Date.now() - started < 5_000, 'a 10 s propagation takes no real 10 s');
+    // Waiting for real would take 10 s or more; the margin below that is for a loaded machine.
+    assert.ok(Date.now() - started < 9_500, 'a 10 s propagation takes no real 10 s');
     assert.equal(storedKeyId(emulator, CONNECTIONS.web), newKeyId);
     await assertStoredSecretWorks(emulator, clients, CONNECTIONS.web);
   });
