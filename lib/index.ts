@@ -43,6 +43,7 @@ export {
 } from './connect';
 export type { ProjectInfo } from './devops/types';
 export { type ErrorCode, HttpError, hasCode, RotatorError, redact } from './errors';
+export type { FederationFinding, FederationKind, FederationTriple } from './federation/finding';
 export { DEFAULT_MAX_PARALLEL } from './http/limiter';
 export type { NetworkOptions, ProxyOptions } from './http/network';
 export { noProxyBypass } from './http/no-proxy';
@@ -55,6 +56,7 @@ export type {
   ConnectionReport,
   ConnectionStatus,
   CredentialInUse,
+  DanglingCredential,
   ExpiryStatus,
   Inventory,
   Problem,
