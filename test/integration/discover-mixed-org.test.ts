@@ -58,6 +58,36 @@ describe('discover() with the real clients against a mixed organization of 105 p
     return emulatorRotator(emulator, identity, { projects, ...THRESHOLDS, clock }).discover();
   }
 
+  it('stops when its signal is aborted: no request after the abort but those already in flight, and no inventory', async () => {
+    const identity = {
+      tenantId: MIXED_TENANT,
+      appId: MIXED_ROTATOR_APP,
+      clientSecret: MIXED_ROTATOR_SECRET,
+      jobToken: MIXED_JOB_TOKEN,
+    };
+    const rotator = emulatorRotator(emulator, identity, {
+      ...THRESHOLDS,
+      clock: new FakeClock(MIXED_START.getTime()),
+    });
+    const controller = new AbortController();
+    let sentAtAbort = 0;
+    const discovery = rotator.discover({
+      projects: '*',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'connections' && p.done === 10 && !controller.signal.aborted) {
+          sentAtAbort = emulator.requests().length;
+          controller.abort(new Error('cancelled by the test'));
+        }
+      },
+    });
+    await assert.rejects(discovery);
+    const lists = ops(emulator, 'devops.endpoints.list').length;
+    assert.ok(lists < MIXED_PROJECT_COUNT, `${lists} of ${MIXED_PROJECT_COUNT} projects listed`);
+    // What was in flight at the abort may finish (limiter width 8); nothing new starts.
+    assert.ok(emulator.requests().length <= sentAtAbort + 8, 'nothing new started after the abort');
+  });
+
   it('reports every AzureRM connection exactly: status, days left, attribution, candidates, problem, projects', async () => {
     const inventory = await discoverAll();
 
