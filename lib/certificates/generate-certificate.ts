@@ -129,17 +129,17 @@ export async function generateCertificate(request: CertificateRequest): Promise<
 }
 
 /**
- * The strings to register as secrets for a generated key: the whole PEM, and each base64 line of
- * the key's body on its own (a log that prints the PEM line by line shows lines, not the whole).
+ * The strings to register as secrets for a generated key: the key's base64 body on one line, and
+ * each base64 line of it on its own. A secret cannot span lines (the agent masks line by line and
+ * azure-pipelines-task-lib refuses "Secrets cannot contain multiple lines"), and a log that prints
+ * the PEM shows it line by line; the PEM armour lines are not secret.
  */
-export function privateKeySecrets(
-  certificate: Pick<GeneratedCertificate, 'privateKeyPem' | 'connectionPem'>,
-): string[] {
+export function privateKeySecrets(certificate: Pick<GeneratedCertificate, 'privateKeyPem'>): string[] {
   const lines = certificate.privateKeyPem
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('-----'));
-  return [certificate.connectionPem, certificate.privateKeyPem, lines.join(''), ...lines];
+  return [lines.join(''), ...lines];
 }
 
 /**

@@ -24,7 +24,10 @@ export interface MintedCredential {
   expiresAt: string;
   /** What the connection stores: the secret text, or the certificate PEM then its key PEM. */
   value: string;
-  /** Every string to mask and to redact from errors (registered before anything else sees them). */
+  /**
+   * Every string to mask and to redact from errors (registered before anything else sees them);
+   * single lines only (a certificate's key: its body and each of its lines).
+   */
   secrets: string[];
   /** For proving a certificate. */
   certificate?: GeneratedCertificate;

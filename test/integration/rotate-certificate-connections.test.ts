@@ -137,7 +137,6 @@ describe('rotating certificate connections (real clients)', () => {
     const keyBlock = key.value.slice(key.value.indexOf('-----BEGIN PRIVATE KEY-----'));
     const keyLines = keyBlock.split('\n').filter((l) => l && !l.startsWith('-----'));
     assert.ok(keyLines.length > 20);
-    assert.ok(masked.includes(key.value));
     for (const line of keyLines) assert.ok(masked.includes(line), 'each line of the key body is masked');
     const reported = JSON.stringify(first);
     for (const line of keyLines)

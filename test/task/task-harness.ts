@@ -9,6 +9,7 @@ import { type Emulator, type EmulatorOptions, type OrgDescription, startEmulator
 import { type EmulatedJob, emulatedJob } from '../../scripts/agent/emulator-agent';
 import { runTask, type TaskRun } from '../../scripts/agent/run-task';
 import { packageExtension } from '../../scripts/package';
+import { expandPemSecrets, isRegisteringLine } from '../support/pem-secrets';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -115,8 +116,14 @@ export async function runJob(
   return runTask(await emulatedJob({ emulator, org, taskDir: stagedTaskDir(), rotatorConnectionId, ...job }));
 }
 
-/** Every line of stdout/stderr that contains `secret`, except the `task.setsecret` line registering it. */
+/**
+ * Every line of stdout/stderr that contains `secret`, except the `task.setsecret` line registering
+ * it. A private key PEM is searched line by line (each base64 line of its body), and a line that
+ * registers the whole PEM or one of its lines is not a leak (the agent never shows those).
+ */
 export function leaks(run: TaskRun, secret: string): string[] {
   const lines = [...run.lines, ...run.stderr.split(/\r?\n/)];
-  return lines.filter((line) => line.includes(secret) && line !== `##vso[task.setsecret]${secret}`);
+  const parts = [...new Set([secret, ...expandPemSecrets([secret])])];
+  const known = new Set([secret, ...parts]);
+  return lines.filter((line) => parts.some((part) => line.includes(part)) && !isRegisteringLine(line, known));
 }

@@ -4,12 +4,14 @@
  * report and the Markdown summary, except the one `##vso[task.setsecret]` line that registers it.
  * The secrets searched are every secret text the emulator ever held (seeded and minted app
  * passwords, including the rotator's own, and literal connection secrets) plus every job token
- * and PAT of the organization, and any extra (a PAT passed as input).
+ * and PAT of the organization, and any extra (a PAT passed as input). A private key PEM (a
+ * certificate connection's, issue #15) is searched line by line too (test/support/pem-secrets.ts).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Emulator, OrgDescription } from '../../../emulator';
 import type { TaskRun } from '../../../scripts/agent/run-task';
+import { expandPemSecrets, isRegisteringLine } from '../../support/pem-secrets';
 import { countScan } from './table';
 
 /** Every secret the organization and the emulator know of. */
@@ -19,8 +21,10 @@ export function knownSecrets(
   extra: readonly string[] = [],
 ): string[] {
   const tokens = (org.identities ?? []).flatMap((i) => [i.accessToken, i.pat]);
-  return [...new Set([...emulator.issuedSecrets(), ...tokens, ...extra])].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 8,
+  return expandPemSecrets(
+    [...new Set([...emulator.issuedSecrets(), ...tokens, ...extra])].filter(
+      (s): s is string => typeof s === 'string' && s.length >= 8,
+    ),
   );
 }
 
@@ -48,10 +52,10 @@ export function assertNoSecretLeaked(run: TaskRun, secrets: readonly string[], s
     text: v.value,
   }));
   const leaks: string[] = [];
+  const known = new Set(secrets);
   for (const secret of secrets) {
-    const registering = `##vso[task.setsecret]${secret}`;
     lines.forEach((line, i) => {
-      if (line.includes(secret) && line !== registering) leaks.push(`output line ${i + 1}`);
+      if (line.includes(secret) && !isRegisteringLine(line, known)) leaks.push(`output line ${i + 1}`);
     });
     for (const item of [...files, ...variables]) {
       if (item.text.includes(secret)) leaks.push(item.name);

@@ -62,14 +62,18 @@ describe('generateCertificate', () => {
     );
   });
 
-  it('lists the key, its body and each body line as secrets', async () => {
+  it('lists the key body and each of its lines as secrets, never a multi-line value', async () => {
     const generated = await generateCertificate({ commonName: 'c', nowMs: NOW, lifetimeDays: 30 });
     const secrets = privateKeySecrets(generated);
     const lines = generated.privateKeyPem.split('\n').filter((l) => l && !l.startsWith('-----'));
     assert.ok(lines.length > 20);
     for (const line of lines) assert.ok(secrets.includes(line));
-    assert.ok(secrets.includes(generated.connectionPem));
     assert.ok(secrets.includes(lines.join('')));
+    assert.ok(
+      secrets.every((s) => !s.includes('\n')),
+      'a secret is one line (task-lib refuses more)',
+    );
+    assert.equal(secrets.length, lines.length + 1);
     assert.ok(
       !secrets.some((s) => generated.certificatePem.includes(s) && s.length > 0 && !s.includes('PRIVATE')),
     );
