@@ -131,7 +131,7 @@ export async function generateCertificate(request: CertificateRequest): Promise<
 /**
  * The strings to register as secrets for a generated key: the key's base64 body on one line, and
  * each base64 line of it on its own. A secret cannot span lines (the agent masks line by line and
- * azure-pipelines-task-lib refuses "Secrets cannot contain multiple lines"), and a log that prints
+ * the pipeline task library refuses "Secrets cannot contain multiple lines"), and a log that prints
  * the PEM shows it line by line; the PEM armour lines are not secret.
  */
 export function privateKeySecrets(certificate: Pick<GeneratedCertificate, 'privateKeyPem'>): string[] {

@@ -94,7 +94,7 @@ export function problem(code: Problem['code'], ctx: ProblemContext): Problem {
       return {
         code,
         message: `The ${app} has no certificate ${name} could be using: the connection cannot sign in.`,
-        fix: 'Upload a new certificate to the app registration and update the connection (certificate rotation is not supported yet).',
+        fix: 'Upload a new certificate to the app registration and update the connection by hand; certificateConnections: rotate only rotates a certificate the app still holds.',
         actionRequired: true,
       };
     case 'certificate_not_readable':

@@ -42,9 +42,9 @@ export function skipReason(code: OwnSkipCode, report: ConnectionReport, due: boo
     case 'certificate':
       return {
         code,
-        message: `${name} signs in with a certificate; certificate rotation is not supported yet.`,
+        message: `${name} signs in with a certificate: reported, not changed, because certificateConnections is "report".`,
         fix: due
-          ? `Upload a new certificate to the app registration and update the connection${when}, or convert the connection to workload identity federation.`
+          ? `Set certificateConnections to "rotate" so this task rotates it${when}, or upload a new certificate to the app registration and update the connection by hand, or convert the connection to workload identity federation.`
           : 'Nothing to do now; this task reports the certificate expiry.',
         actionRequired: due,
       };

@@ -241,9 +241,38 @@ const table: Row[] = [
     expect: { action: 'skip', skipCode: 'service_principal_disabled', actionRequired: true },
   },
   {
-    label: 'certificate that is due: skipped, rotation not supported yet, user must act',
+    label:
+      'certificate that is due under certificateConnections report (the default): skipped, user must act',
     report: { authenticationType: 'spnCertificate', status: 'critical', daysLeft: 2 },
-    expect: { action: 'skip', skipCode: 'certificate', actionRequired: true },
+    expect: { action: 'skip', skipCode: 'certificate', actionRequired: true, credentialKind: 'certificate' },
+  },
+  {
+    label: 'certificate that is due under certificateConnections rotate: rotate, as a certificate',
+    report: { authenticationType: 'spnCertificate', status: 'critical', daysLeft: 2 },
+    policy: { certificateConnections: 'rotate' },
+    expect: { action: 'rotate', reason: 'expiring', credentialKind: 'certificate', takeOver: false },
+  },
+  {
+    label: 'certificate not due under rotate: nothing',
+    report: { authenticationType: 'spnCertificate', daysLeft: 100 },
+    policy: { certificateConnections: 'rotate' },
+    expect: { action: 'nothing', credentialKind: 'certificate' },
+  },
+  {
+    label: 'certificates not readable under rotate: skipped, nothing written',
+    report: {
+      authenticationType: 'spnCertificate',
+      status: 'unknown',
+      daysLeft: null,
+      problem: problem('certificate_not_readable', ctx),
+    },
+    policy: { certificateConnections: 'rotate' },
+    expect: { action: 'skip', skipCode: 'certificate_not_readable', actionRequired: false },
+  },
+  {
+    label: 'a secret connection is planned as a secret',
+    report: { daysLeft: 2, status: 'critical' },
+    expect: { action: 'rotate', credentialKind: 'secret' },
   },
   {
     label: 'disabled connection: skipped',
@@ -393,6 +422,46 @@ describe('plan', () => {
     const entry = entryFor({ label: '', report: { creationMode: 'Automatic', daysLeft: 3 }, expect: {} });
     assert.match(entry.skip?.fix ?? '', /only when a person edits and saves it/);
     assert.match(entry.skip?.fix ?? '', /takeOver/);
+  });
+
+  it("plans a certificate connection from the app's certificates, never its passwords or anyone else's certificates", () => {
+    const r = report({
+      id: CONN,
+      authenticationType: 'spnCertificate',
+      record: record(k(1), INSTALLED),
+      status: 'critical',
+      daysLeft: 3,
+    });
+    const keyCredentials = [k(1), k(2), k(3), k(4), k(5)].map((keyId, i) => {
+      const p = [
+        ours(k(1), CONN, INSTALLED - minutes(1)),
+        ours(k(2), CONN, INSTALLED - days(100)),
+        ours(k(3), CONN, NOW - hours(3)),
+        ours(k(4), OTHER, INSTALLED - days(100)),
+        password(k(5), NOW + days(300), 'payroll job'),
+      ][i]!;
+      return {
+        keyId,
+        displayName: p.displayName,
+        type: 'AsymmetricX509Cert',
+        usage: 'Verify',
+        startDateTime: p.startDateTime,
+        endDateTime: p.endDateTime,
+      };
+    });
+    // A password of ours for the connection on the same app: not the certificate connection's.
+    const planned = plan(
+      inventory([r], [app([ours(k(9), CONN, INSTALLED - days(100))], { keyCredentials })]),
+      { ...POLICY, certificateConnections: 'rotate' },
+      NOW,
+    );
+    const entry = planned.entries[0]!;
+    assert.equal(entry.action, 'rotate');
+    assert.equal(entry.credentialKind, 'certificate');
+    assert.deepEqual(entry.retire, [k(2)]);
+    assert.deepEqual(entry.removeOrphans, [k(3)]);
+    assert.deepEqual(entry.supersedes, [k(1)]);
+    assert.equal(entry.foreign, null);
   });
 
   it('gives each of two connections on the same app only its own passwords', () => {
