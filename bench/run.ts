@@ -7,6 +7,7 @@
  *                          [--cold-start-runs 20]
  *
  * `--quick` measures the two smaller sizes only (the 10,000 budgets then read N/A).
+ * `--only certificates` runs only the certificate rotation row (measure-certificates.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,12 @@ import { parseArgs } from 'node:util';
 import { ensureCertificateAuthority } from '../emulator';
 import { checkBudgets } from './budgets';
 import { type ColdStart, measureColdStart } from './cold-start';
+import {
+  type CertificateRow,
+  certificateBudgets,
+  measureCertificateRotation,
+  renderCertificateTable,
+} from './measure-certificates';
 import { measurePropagationRotations, type PropagationRow } from './measure-propagation';
 import { type BenchSettings, measureSize, type SizeResult } from './measure-size';
 import { fitNaiveModel, type NaivePoint } from './naive-model';
@@ -51,8 +58,12 @@ async function main(): Promise<void> {
       'cold-start-runs': { type: 'string' },
       quick: { type: 'boolean' },
       'propagation-ms': { type: 'string' },
+      only: { type: 'string' },
     },
   });
+  if (values.only !== undefined && values.only !== 'certificates') {
+    throw new Error(`--only takes 'certificates', got "${values.only}"`);
+  }
   const latencyMs = wholeNumber(values['latency-ms'], 'latency-ms', 20);
   const maxParallel = Math.max(1, wholeNumber(values['max-parallel'], 'max-parallel', 8));
   const reportRuns = Math.max(1, wholeNumber(values['report-runs'], 'report-runs', 3));
@@ -76,6 +87,21 @@ async function main(): Promise<void> {
       workDir,
       log,
     };
+    // Issue #15: certificate rotation within the keyCredentials read quota.
+    const certificateRow = (): Promise<CertificateRow> =>
+      measureCertificateRotation({
+        caDir: workDir,
+        latencyMs,
+        maxParallel,
+        propagationMs: Math.min(propagationMs, 10_000),
+        log,
+      });
+    if (values.only === 'certificates') {
+      const row = await certificateRow();
+      process.stdout.write(`${renderCertificateTable(row)}\n`);
+      if (certificateBudgets(row).some((b) => !b.pass)) process.exitCode = 1;
+      return;
+    }
     log(`Benchmark: ${sizes.length} sizes, latency ${latencyMs} ms, maxParallel ${maxParallel}.`);
     const results: SizeResult[] = [];
     for (const size of sizes) results.push(await measureSize(size, settings));
@@ -89,13 +115,19 @@ async function main(): Promise<void> {
       rotations.push(...(await measurePropagationRotations(largest.size, counts, propagationMs, settings)));
     }
 
+    const certificates = await certificateRow();
+
     let coldStart: ColdStart | null = null;
     if (coldStartRuns > 0) {
       log(`  cold start: packaging the task, then ${coldStartRuns} runs each…`);
       coldStart = measureColdStart(workDir, coldStartRuns);
     }
     const model = fitNaiveModel(naivePoints(results));
-    const budgets = [...checkBudgets(results, model, coldStart), ...propagationBudgets(rotations)];
+    const budgets = [
+      ...checkBudgets(results, model, coldStart),
+      ...propagationBudgets(rotations),
+      ...certificateBudgets(certificates),
+    ];
     const durationMs = Date.now() - started;
     const table = renderTable(results, model, coldStart, budgets, {
       latencyMs,
@@ -103,7 +135,9 @@ async function main(): Promise<void> {
       reportRuns,
       loadBefore,
     });
-    process.stdout.write(`${table}\n\n${renderPropagationTable(rotations)}\n`);
+    process.stdout.write(
+      `${table}\n\n${renderPropagationTable(rotations)}\n\n${renderCertificateTable(certificates)}\n`,
+    );
     process.stdout.write(
       `\nBenchmark took ${(durationMs / 1000).toFixed(0)} s. Results: ${path.relative(ROOT, RESULTS)}\n`,
     );
@@ -122,6 +156,7 @@ async function main(): Promise<void> {
       settings: { ...recorded, coldStartRuns },
       sizes: results,
       rotations,
+      certificates,
       naiveModel: model,
       coldStart,
       budgets,

@@ -95,12 +95,13 @@ const APP_QUERY =
   '$select=id,appId,displayName,signInAudience,passwordCredentials&$expand=federatedIdentityCredentials';
 
 /**
- * The pacer for `$select=keyCredentials` reads: 120 in a burst, 140 per minute after, under
- * Graph's 150 per minute per tenant. The headroom is for the lists discovery reads (they count
- * too, key-credential-lists.ts) and other readers in the tenant.
+ * The pacer for `$select=keyCredentials` reads: 10 in a burst, 135 per minute after, so no 60 s
+ * window holds more than 145 of them, under Graph's 150 per minute per tenant whether Graph counts
+ * them in a refilling bucket or in fixed or sliding minutes (the docs do not say). The headroom is
+ * for the lists discovery reads (they count too, key-credential-lists.ts) and other readers.
  */
 export function keyCredentialReadPacer(clock: Clock): WritePacer {
-  return new WritePacer({ clock, capacity: 120, windowMs: Math.ceil((120 * 60_000) / 140) });
+  return new WritePacer({ clock, capacity: 10, windowMs: Math.ceil((10 * 60_000) / 135) });
 }
 
 /** What to grant when reads are refused (GRAPHDOCS `application-get.md` permissions). */
