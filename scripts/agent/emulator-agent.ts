@@ -4,6 +4,7 @@
  * included, as the agent would have them), `SYSTEMVSSCONNECTION` with the job token, the
  * `System.*` variables, and the emulator's URLs as the task's `graphUrl`/`authorityHost` inputs.
  */
+import { randomUUID } from 'node:crypto';
 import type { Emulator, OrgDescription } from '../../emulator';
 import type { AgentEndpoint, RunTaskOptions } from './run-task';
 
@@ -83,6 +84,7 @@ export async function emulatedJob(job: EmulatedJob): Promise<RunTaskOptions> {
       'System.TeamProjectId': projectRef.id,
       'System.OidcRequestUri': emulator.oidcRequestUri(projectRef.id),
       'System.HostType': 'build',
+      'System.JobId': randomUUID(),
     },
     env: { NODE_EXTRA_CA_CERTS: emulator.caCertPath, ...job.env },
   };

@@ -22,6 +22,10 @@ export interface TaskHost extends InputReader {
   setResult(result: TaskOutcome, message: string): void;
   setProgress(percent: number, operation: string): void;
   uploadSummary(markdown: string): void;
+  /** `##vso[artifact.upload]`: `file` into `containerFolder` of the build artifact `artifactName`. */
+  uploadArtifact(containerFolder: string, artifactName: string, file: string): void;
+  /** `##vso[build.addbuildtag]` on the run. */
+  addBuildTag(tag: string): void;
   debug(message: string): void;
   warning(message: string): void;
   /** A plain line in the log. */
@@ -80,6 +84,9 @@ function rawAgentHost(): TaskHost {
       fs.writeFileSync(file, markdown);
       tl.uploadSummary(file);
     },
+    uploadArtifact: (containerFolder, artifactName, file) =>
+      tl.uploadArtifact(containerFolder, file, artifactName),
+    addBuildTag: (tag) => tl.addBuildTag(tag),
     debug: (message) => tl.debug(message),
     warning: (message) => tl.warning(message),
     log: (line) => console.log(line),

@@ -47,6 +47,7 @@ export const INPUT_NAMES = [
   'authorityHost',
   'maxParallel',
   'reportPath',
+  'publishReport',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -77,6 +78,8 @@ export interface TaskInputs {
   action: TaskAction;
   dryRun: boolean;
   reportPath: string;
+  /** Publish the report as the build artifact the health page reads (issue #18). */
+  publishReport: boolean;
   /** The library's options, as read; `connect` checks them. Holds secrets: never print it. */
   options: ConnectOptions;
 }
@@ -86,6 +89,8 @@ export interface TaskConfig {
   action: TaskAction;
   dryRun: boolean;
   reportPath: string;
+  /** Publish the report as the build artifact the health page reads (issue #18). */
+  publishReport: boolean;
   rotator: Rotator;
   /** `System.CollectionId`, the organization's GUID, when the agent set it (migration). */
   organizationId: string | null;
@@ -150,6 +155,7 @@ export function readTaskConfig(
         action: config.action,
         dryRun: config.dryRun,
         reportPath: config.reportPath,
+        publishReport: config.publishReport,
         rotator,
         organizationId: reader.getVariable('System.CollectionId')?.trim() || null,
       },
@@ -195,6 +201,7 @@ export function readTaskInputs(
   if (reportPath === '' || /\$\([^)]*\)/.test(reportPath)) {
     throw invalid('reportPath', reportPath, 'expected a file path (a variable in it could not be expanded)');
   }
+  const publishReport = checked(yesNo('publishReport', raw('publishReport'), true));
 
   const collectionUri = reader.getVariable('System.CollectionUri')?.trim() ?? '';
   if (collectionUri === '') {
@@ -267,7 +274,7 @@ export function readTaskInputs(
     graphUrl: raw('graphUrl'),
     authorityHost: raw('authorityHost'),
   };
-  return { config: { action, dryRun, reportPath, options }, secrets: found };
+  return { config: { action, dryRun, reportPath, publishReport, options }, secrets: found };
 }
 
 function readRotator(

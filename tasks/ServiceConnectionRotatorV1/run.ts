@@ -19,6 +19,7 @@ import type { TaskHost } from './agent-host';
 import { agentNetworkOptions, CLIENT_CERTIFICATE_UNUSED } from './agent-network';
 import { readTaskConfig, type TaskConfig } from './inputs';
 import { outputValues } from './outputs';
+import { decideReportArtifact } from './report-artifact';
 
 export interface RunDeps {
   host: TaskHost;
@@ -203,6 +204,13 @@ async function migrate(
 function publish(report: RunReport, config: TaskConfig, host: TaskHost, clock: Clock): void {
   fs.mkdirSync(path.dirname(config.reportPath), { recursive: true });
   fs.writeFileSync(config.reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  const artifact = decideReportArtifact(config.publishReport, (name) => host.getVariable(name));
+  if (artifact.publish) {
+    host.uploadArtifact(artifact.containerFolder, artifact.artifactName, config.reportPath);
+    host.addBuildTag(artifact.tag);
+  } else {
+    host.debug(`Report not published as a build artifact: ${artifact.reason}.`);
+  }
 
   for (const row of report.connections) {
     const days = row.daysLeft === null ? '' : ` (${row.daysLeft} days)`;

@@ -26,6 +26,10 @@ export function safeHost(host: TaskHost): TaskHost {
     setResult: (result, message) => host.setResult(result, logSafe(message)),
     setProgress: (percent, operation) => host.setProgress(percent, logSafe(operation)),
     uploadSummary: (markdown) => host.uploadSummary(markdown),
+    // task-lib escapes the properties and the message of a logging command; the names are ours and
+    // the path must stay exact for the agent to find the file.
+    uploadArtifact: (folder, name, file) => host.uploadArtifact(logSafe(folder), logSafe(name), file),
+    addBuildTag: (tag) => host.addBuildTag(logSafe(tag)),
     debug: (message) => host.debug(logSafe(message)),
     warning: (message) => host.warning(logSafe(message)),
     log: (line) => host.log(logSafe(line)),

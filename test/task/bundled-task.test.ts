@@ -112,6 +112,27 @@ describe('the bundled task against the emulator', function () {
       'reports progress',
     );
     assert.equal(run.commands.filter((c) => c.command === 'task.complete').length, 1);
+    // The report as the health page's build artifact (issue #18): the file just written, into
+    // this job's folder of the fixed artifact, and the tag the page queries runs by.
+    const upload = run.commands.find((c) => c.command === 'artifact.upload');
+    const folder = upload?.properties.containerfolder ?? '';
+    assert.match(folder, /^ServiceConnectionRotatorReport\/[0-9a-f-]{36}$/, 'the job id (System.JobId)');
+    assert.deepEqual(
+      run.commands
+        .filter((c) => c.command === 'artifact.upload' || c.command === 'build.addbuildtag')
+        .map((c) => ({ command: c.command, properties: c.properties, message: c.message })),
+      [
+        {
+          command: 'artifact.upload',
+          properties: {
+            containerfolder: folder,
+            artifactname: 'ServiceConnectionRotatorReport',
+          },
+          message: values.ReportPath,
+        },
+        { command: 'build.addbuildtag', properties: {}, message: 'service-connection-rotator-report' },
+      ],
+    );
     assertNoLeak(run, emulator.issuedSecrets());
   });
 
@@ -188,10 +209,16 @@ describe('the bundled task against the emulator', function () {
     assert.deepEqual(writes(emulator), []);
   });
 
-  it('plans in a dry run and changes nothing', async () => {
+  it('plans in a dry run and changes nothing; publishReport false publishes no artifact', async () => {
     org = demoOrg();
     emulator = await startFor(org);
-    const run = await runJob(emulator, org, { inputs: { action: 'rotate', dryRun: 'true', projects: '*' } });
+    const run = await runJob(emulator, org, {
+      inputs: { action: 'rotate', dryRun: 'true', projects: '*', publishReport: 'false' },
+    });
+    assert.deepEqual(
+      run.commands.filter((c) => c.command === 'artifact.upload' || c.command === 'build.addbuildtag'),
+      [],
+    );
     assert.deepEqual(writes(emulator), []);
     assert.equal(outputs(run).RotatedCount, '0');
     assert.equal(outputs(run).ExpiredCount, '1');

@@ -52,6 +52,9 @@ class RecordingHost implements TaskHost {
     this.summary = markdown;
     this.events.push({ kind: 'summary', text: markdown });
   };
+  uploadArtifact = (folder: string, name: string, file: string) =>
+    this.events.push({ kind: 'artifact', text: `${folder} ${name} ${file}` });
+  addBuildTag = (tag: string) => this.events.push({ kind: 'tag', text: tag });
   debug = (message: string) => this.events.push({ kind: 'debug', text: message });
   warning = (message: string) => this.events.push({ kind: 'warning', text: message });
   log = (line: string) => this.events.push({ kind: 'log', text: line });

@@ -26,6 +26,8 @@ function recordingHost(calls: unknown[][]): TaskHost {
     setResult: record('setResult'),
     setProgress: record('setProgress'),
     uploadSummary: record('uploadSummary'),
+    uploadArtifact: record('uploadArtifact'),
+    addBuildTag: record('addBuildTag'),
     debug: record('debug'),
     warning: record('warning'),
     log: record('log'),
@@ -46,6 +48,8 @@ describe('safeHost: the one output sink of the task', () => {
     host.group(EVIL, [EVIL, 'plain']);
     host.setSecret(EVIL);
     host.uploadSummary('| a |');
+    host.uploadArtifact(EVIL, EVIL, '/tmp/##vso[x]/report.json');
+    host.addBuildTag(EVIL);
     assert.deepEqual(calls, [
       ['log', SAFE],
       ['debug', SAFE],
@@ -56,6 +60,8 @@ describe('safeHost: the one output sink of the task', () => {
       ['group', SAFE, [SAFE, 'plain']],
       ['setSecret', EVIL],
       ['uploadSummary', '| a |'],
+      ['uploadArtifact', SAFE, SAFE, '/tmp/##vso[x]/report.json'],
+      ['addBuildTag', SAFE],
     ]);
   });
 
