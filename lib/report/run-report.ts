@@ -42,6 +42,11 @@ export interface ConnectionRow {
   status: ConnectionStatus;
   daysLeft: number | null;
   expiresAt: string | null;
+  /**
+   * What the credential that counts is, when there is one: a client secret or a certificate
+   * (absent for a connection without a credential, and in reports written before it existed).
+   */
+  credentialKind?: 'secret' | 'certificate';
   /** keyId of the credential that counts after the run, when known. */
   keyId: string | null;
   attribution: string;

@@ -111,8 +111,15 @@ describe('buildReport', () => {
         detail: `Secret ${KEY.slice(0, 8)} valid until ${iso(NOW + days(100)).slice(0, 10)} (100 days), the only valid secret of the app.`,
         next: '',
         failed: false,
+        credentialKind: 'secret',
       },
     ],
+    [
+      'a certificate says it is one (the health page tells the kinds apart by it)',
+      () => rowFor(report({ credential: { ...inferred(NOW + days(100))!, kind: 'certificate' } })),
+      { credentialKind: 'certificate' },
+    ],
+
     [
       'a warning in a report: rotate it',
       () => rowFor(warning),
@@ -269,6 +276,11 @@ describe('buildReport', () => {
       assert.deepEqual(picked, expected);
     });
   }
+
+  it('gives no credential kind to a connection without a credential', () => {
+    const built = rowFor(report({ credential: null, expiresAt: null, status: 'unknown', daysLeft: null }));
+    assert.equal('credentialKind' in built, false);
+  });
 
   it('takes the thresholds from the inventory and the policy from the plan, not from settings', () => {
     const stricter = { ...POLICY, rotateWithinDays: 45, secretLifetimeDays: 90, revokeAfterHours: 2 };
