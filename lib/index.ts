@@ -97,6 +97,8 @@ export {
   renderMergedSummary,
 } from './report/merge-reports';
 export { buildMigrationReport, type MigrationReportInput } from './report/migration-report';
+// Where the task publishes the report for the health page (issue #18), which reads the same names.
+export { REPORT_ARTIFACT_NAME, REPORT_BUILD_TAG, reportContainerFolder } from './report/report-artifact';
 export {
   type ConnectionAction,
   type ConnectionRow,

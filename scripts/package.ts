@@ -6,6 +6,7 @@
  *   dist/extension/
  *     vss-extension.json, overview.md, images/icon.png
  *     tasks/ServiceConnectionRotatorV1/{task.json, index.js, icon.png}
+ *     hub/{index.html, hub.css, hub.js}   the "Service connection health" page (issue #18)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +22,8 @@ export interface PackageResult {
   stageDir: string;
   taskDir: string;
   bundlePath: string;
+  /** The staged page: index.html, hub.css, hub.js. */
+  hubDir: string;
   vsixPath: string;
 }
 
@@ -44,6 +47,17 @@ export function bundleTask(outFile: string): void {
     fail(`bundling failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   }
   // esbuild's warnings, as when it ran in this process.
+  if (run.stderr) process.stderr.write(run.stderr);
+}
+
+/** Bundles the health page into `outDir` with `bundle-hub.ts`, in a child process like the task. */
+export function bundleHub(outDir: string): void {
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'bundle-hub.js'), outDir], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0 || !fs.existsSync(path.join(outDir, 'hub.js'))) {
+    fail(`bundling the hub failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  }
   if (run.stderr) process.stderr.write(run.stderr);
 }
 
@@ -76,6 +90,9 @@ export function packageExtension(
   const staged = validateTaskManifest(stamped, taskDir);
   if (staged.length > 0) fail(`staged task.json is invalid:\n  ${staged.join('\n  ')}`);
 
+  const hubDir = path.join(STAGE, 'hub');
+  bundleHub(hubDir);
+
   const extension = readJson<Record<string, unknown>>(path.join(ROOT, 'vss-extension.json'));
   extension.version = pkg.version;
   fs.writeFileSync(path.join(STAGE, 'vss-extension.json'), `${JSON.stringify(extension, null, 2)}\n`);
@@ -98,14 +115,17 @@ export function packageExtension(
       fail(`tfx extension create failed (exit ${run.status}):\n${output}`);
     }
   }
-  return { stageDir: STAGE, taskDir, bundlePath, vsixPath };
+  return { stageDir: STAGE, taskDir, bundlePath, hubDir, vsixPath };
 }
 
 if (require.main === module) {
   try {
     const result = packageExtension();
     const size = fs.statSync(result.vsixPath).size;
-    process.stdout.write(`Wrote ${path.relative(ROOT, result.vsixPath)} (${(size / 1024).toFixed(0)} KiB)\n`);
+    const hub = fs.statSync(path.join(result.hubDir, 'hub.js')).size;
+    process.stdout.write(
+      `Wrote ${path.relative(ROOT, result.vsixPath)} (${(size / 1024).toFixed(0)} KiB; health page hub.js ${(hub / 1024).toFixed(1)} KiB)\n`,
+    );
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exitCode = 1;

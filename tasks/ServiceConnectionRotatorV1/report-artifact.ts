@@ -2,11 +2,7 @@
  * Whether and where the task publishes its JSON report for the health page (issue #18). Pure:
  * the agent variables in, the logging commands to send (or why none) out.
  */
-import {
-  REPORT_ARTIFACT_NAME,
-  REPORT_BUILD_TAG,
-  reportContainerFolder,
-} from '../../lib/report/report-artifact';
+import { REPORT_ARTIFACT_NAME, REPORT_BUILD_TAG, reportContainerFolder } from '../../lib';
 
 /** What `publish` sends the agent after writing the report. */
 export type ArtifactDecision =

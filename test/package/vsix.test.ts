@@ -14,12 +14,14 @@ describe('the .vsix', function () {
   this.timeout(120_000);
   let vsixPath: string;
   let taskDir: string;
+  let hubDir: string;
 
   before(() => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'scr-vsix-'));
     const result = packageExtension({ stageDir: path.join(work, 'stage'), outDir: work });
     vsixPath = result.vsixPath;
     taskDir = result.taskDir;
+    hubDir = result.hubDir;
   });
 
   it('is under 1 MB', () => {
@@ -27,7 +29,7 @@ describe('the .vsix', function () {
     assert.ok(size < 1024 * 1024, `${size} bytes`);
   });
 
-  it('holds the manifest, the overview, the icon and the task folder with exactly three files', () => {
+  it('holds the manifest, the overview, the icon, the task folder with exactly three files and the page', () => {
     const names = zipEntries(vsixPath)
       .map((e) => e.name)
       .filter((name) => !name.endsWith('/'))
@@ -36,6 +38,9 @@ describe('the .vsix', function () {
       '[Content_Types].xml',
       'extension.vsixmanifest',
       'extension.vsomanifest',
+      'hub/hub.css',
+      'hub/hub.js',
+      'hub/index.html',
       'images/icon.png',
       'overview.md',
       'tasks/ServiceConnectionRotatorV1/icon.png',
@@ -61,5 +66,35 @@ describe('the .vsix', function () {
     );
     assert.equal(JSON.parse(manifest).version, pkg.version);
     assert.match(path.basename(vsixPath), new RegExp(`-${pkg.version.replace(/\./g, '\\.')}\\.vsix$`));
+  });
+
+  it('contributes the health page to Organization and Project settings with read-only scopes', () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(path.dirname(path.dirname(taskDir)), 'vss-extension.json'), 'utf8'),
+    );
+    // vso.build: runs and their artifacts; vso.project: the project list of the organization page.
+    assert.deepEqual(manifest.scopes, ['vso.build', 'vso.project']);
+    const hubs = manifest.contributions.filter((c: { type: string }) => c.type === 'ms.vss-web.hub');
+    assert.deepEqual(
+      hubs.map((c: { targets: string[]; properties: { uri: string; name: string } }) => [
+        c.targets,
+        c.properties.uri,
+        c.properties.name,
+      ]),
+      [
+        [['ms.vss-admin-web.collection-admin-hub-group'], 'hub/index.html', 'Service connection health'],
+        [['ms.vss-web.project-admin-hub-group'], 'hub/index.html', 'Service connection health'],
+      ],
+    );
+    const vsomanifest = zipEntries(vsixPath).find((e) => e.name === 'extension.vsomanifest');
+    assert.ok(vsomanifest, 'tfx wrote the contributions');
+  });
+
+  it('ships the page as one bundle with no source map, within its budget of 150 KB', () => {
+    const bundle = fs.readFileSync(path.join(hubDir, 'hub.js'), 'utf8');
+    assert.ok(bundle.length < 150 * 1024, `hub.js is ${bundle.length} bytes`);
+    assert.doesNotMatch(bundle, /sourceMappingURL|\brequire\(/);
+    const html = fs.readFileSync(path.join(hubDir, 'index.html'), 'utf8');
+    assert.match(html, /<script src="hub\.js"><\/script>/);
   });
 });

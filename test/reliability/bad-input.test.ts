@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { Emulator, OrgDescription } from '../../emulator';
-import { agentCommands, hostileOrg, TASK_OWN_COMMANDS } from '../task/hostile-org';
+import { agentCommands, hostileOrg, isTaskOwnCommand } from '../task/hostile-org';
 import {
   applyChange,
   BASE_INPUTS,
@@ -252,7 +252,7 @@ describe('reliability: an organization whose text carries logging commands', fun
         inputs: { action: 'rotate', projects: '*' },
       });
       const commands = agentCommands(run);
-      const injected = commands.filter((c) => !TASK_OWN_COMMANDS.has(c.command) || c.at !== 0);
+      const injected = commands.filter((c) => !isTaskOwnCommand(c) || c.at !== 0);
       assert.deepEqual(
         injected.map((c) => c.line),
         [],

@@ -12,7 +12,7 @@ import { formatMarker } from '../../lib/rotation/marker';
 import { parseRecord, withRecord } from '../../lib/rotation/record';
 import type { TaskRun } from '../../scripts/agent/run-task';
 import manifest from '../../task.json';
-import { agentCommands, hostileOrg, TASK_OWN_COMMANDS } from './hostile-org';
+import { agentCommands, hostileOrg, isTaskOwnCommand } from './hostile-org';
 import {
   applicationNamed,
   connectionNamed,
@@ -207,7 +207,7 @@ describe('the bundled task: emergency rotation and hostile service text (issue #
 
     const commands = agentCommands(run);
     assert.deepEqual(
-      commands.filter((c) => !TASK_OWN_COMMANDS.has(c.command)).map((c) => c.line),
+      commands.filter((c) => !isTaskOwnCommand(c)).map((c) => c.line),
       [],
       "no command but the task's own",
     );
@@ -227,6 +227,11 @@ describe('the bundled task: emergency rotation and hostile service text (issue #
     const complete = commands.filter((c) => c.command === 'task.complete');
     assert.equal(complete.length, 1);
     assert.equal(complete[0]!.properties.result, 'Failed');
+    // The task's own upload of its report is the only one: the names' `artifact.upload ... loot` never reaches the agent.
+    assert.deepEqual(
+      commands.filter((c) => c.command === 'artifact.upload').map((c) => c.properties.artifactname),
+      ['ServiceConnectionRotatorReport'],
+    );
     assert.equal(
       run.variables.RotatedCount?.value,
       '2',

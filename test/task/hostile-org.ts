@@ -6,6 +6,7 @@
  * bad-input table; with the parser the agent uses.
  */
 import type { FaultRuleInput, OrgDescription } from '../../emulator';
+import { REPORT_ARTIFACT_NAME, REPORT_BUILD_TAG } from '../../lib/report/report-artifact';
 import type { TaskRun } from '../../scripts/agent/run-task';
 import { applicationNamed, connectionNamed, demoOrg } from './task-harness';
 
@@ -21,6 +22,22 @@ export const TASK_OWN_COMMANDS: ReadonlySet<string> = new Set([
   'task.complete',
   'task.uploadsummary',
 ]);
+
+/**
+ * A command the task itself sends: one of {@link TASK_OWN_COMMANDS}, or the upload of its report
+ * into the fixed artifact and the run's tag (issue #18), exactly. An `artifact.upload` of another
+ * artifact (the hostile names carry one) is injected.
+ */
+export function isTaskOwnCommand(c: { line: string; command: string; properties: Json }): boolean {
+  if (TASK_OWN_COMMANDS.has(c.command)) return true;
+  if (c.command === 'artifact.upload') {
+    return (
+      c.properties.artifactname === REPORT_ARTIFACT_NAME &&
+      String(c.properties.containerfolder).startsWith(`${REPORT_ARTIFACT_NAME}/`)
+    );
+  }
+  return c.command === 'build.addbuildtag' && c.line === `##vso[build.addbuildtag]${REPORT_BUILD_TAG}`;
+}
 
 /** The demo organization with hostile names, and the fault that makes the service's error text hostile too. */
 export function hostileOrg(): {
