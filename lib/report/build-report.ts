@@ -169,7 +169,8 @@ function applyResult(
         status: expiryStatus(endMs, input.finishedAt, thresholds),
         daysLeft: daysLeft(endMs, input.finishedAt),
         expiresAt: end,
-        credentialKind: 'secret',
+        // A certificate connection is rotated to a new certificate (#15), a secret one to a secret.
+        credentialKind: c.credential?.kind ?? 'secret',
         keyId: result.newKeyId,
         attribution: 'recorded',
         detail: `Rotated (${entry.rotate?.reason ?? 'due'}): new secret ${short(result.newKeyId)} valid until ${day(end)}.${took}${removed}`,
