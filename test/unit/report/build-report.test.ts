@@ -213,7 +213,25 @@ describe('buildReport', () => {
         attribution: 'recorded',
         detail: `Rotated (expiring): new secret ${NEW_KEY.slice(0, 8)} valid until ${iso(NOW + days(180)).slice(0, 10)}.`,
         next: `The previous secret keyId ${KEY} ("ci") was not minted by this task and is never revoked by it: remove it from the app once nothing else uses it.`,
+        credentialKind: 'secret',
       },
+    ],
+    [
+      'a rotated certificate connection is still a certificate one (the health page’s kind)',
+      () =>
+        rowFor(
+          report({
+            status: 'warning',
+            daysLeft: 20,
+            expiresAt: iso(NOW + days(20)),
+            credential: { ...inferred(NOW + days(20))!, kind: 'certificate' },
+          }),
+          {
+            entry: entry({ action: 'rotate', rotate: { reason: 'expiring', message: 'due' } }),
+            result: result({ action: 'rotated', newKeyId: NEW_KEY, newExpiresAt: iso(NOW + days(180)) }),
+          },
+        ),
+      { action: 'rotated', credentialKind: 'certificate' },
     ],
     [
       'a failed rotation: failed, with the error code and fix',
