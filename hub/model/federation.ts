@@ -16,14 +16,13 @@ export function isFederation(row: Pick<ConnectionRow, 'scheme'>): boolean {
 }
 
 /**
- * A WIF connection on the retiring issuer. The report gives such a connection the retirement as
- * its expiry (spec §7); a flag or finding code, when the report has one, says the same.
+ * A WIF connection on the retiring issuer: the report's finding (`federation: 'legacy_issuer'`,
+ * spec §7, issue #11). A report written before findings existed has none; there the retirement
+ * as the connection's expiry says the same.
  */
 export function isLegacyIssuer(row: ConnectionRow): boolean {
+  if (row.federation !== undefined) return row.federation === 'legacy_issuer';
   if (!isFederation(row)) return false;
-  const extra = row as ConnectionRow & { legacyIssuer?: unknown; finding?: unknown };
-  if (extra.legacyIssuer === true) return true;
-  if (extra.finding === 'legacy_issuer' || row.code === 'legacy_issuer') return true;
   return row.expiresAt !== null && Date.parse(row.expiresAt) === ISSUER_RETIREMENT_MS;
 }
 
@@ -31,9 +30,13 @@ export function isLegacyIssuer(row: ConnectionRow): boolean {
 export interface DanglingFic {
   organizationUrl: string;
   appId: string;
+  /** The app's display name, when the report has it. */
+  appName: string | null;
   name: string;
   subject: string;
   issuer: string | null;
+  /** The report's sentence on what could inherit the app's access, when it has one. */
+  risk: string | null;
   run: RunRef;
 }
 
@@ -41,12 +44,9 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** The list a report keeps them in: `danglingFics`, or `federation.danglingFics`. */
-function danglingList(report: unknown): unknown[] {
-  const r = report as { danglingFics?: unknown; federation?: { danglingFics?: unknown } };
-  if (Array.isArray(r.danglingFics)) return r.danglingFics;
-  if (Array.isArray(r.federation?.danglingFics)) return r.federation.danglingFics;
-  return [];
+/** The report's `danglingCredentials` (issue #11); absent in older reports and when there are none. */
+function danglingList(report: ScopeHistory['latest']['report']): unknown[] {
+  return Array.isArray(report.danglingCredentials) ? report.danglingCredentials : [];
 }
 
 /** The dangling credentials of the newest report of each scope, once each. */
@@ -58,16 +58,17 @@ export function danglingFics(scopes: readonly ScopeHistory[]): DanglingFic[] {
       const appId = text(f.appId);
       const subject = text(f.subject);
       if (!appId || !subject) continue;
-      const name = text(f.name) ?? text(f.ficName) ?? text(f.displayName) ?? '';
       const issuer = text(f.issuer);
       const key = `${latest.report.organizationUrl.toLowerCase()}|${appId}|${issuer}|${subject}`;
       if (!found.has(key)) {
         found.set(key, {
           organizationUrl: latest.report.organizationUrl,
           appId,
-          name,
+          appName: text(f.appDisplayName),
+          name: text(f.name) ?? '',
           subject,
           issuer,
+          risk: text(f.risk),
           run: latest.run,
         });
       }

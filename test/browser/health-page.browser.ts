@@ -156,6 +156,19 @@ describe('the health page in Chromium', function () {
     assert.deepEqual(acted, ['legacy-deploy', 'shared-deploy', 'staging-deploy']);
     assert.match((await frame.textContent('#changes h3')) ?? '', /#20261204\.102 since #20261204\.101/);
 
+    // The federation findings of the real report (issue #11): the legacy-issuer countdown and the
+    // dangling credentials, as many as the report has.
+    const legacy = latest.connections.filter((c) => c.federation === 'legacy_issuer').map((c) => c.name);
+    assert.equal(await frame.getAttribute('#countdown', 'data-connections'), String(legacy.length));
+    for (const name of legacy) assert.match((await frame.textContent('#countdown')) ?? '', new RegExp(name));
+    assert.equal(
+      await frame.getAttribute('#dangling', 'data-count'),
+      String(latest.danglingCredentials?.length ?? 0),
+    );
+    process.stdout.write(
+      `      (fixture: ${legacy.length} legacy-issuer connection(s), ${latest.danglingCredentials?.length ?? 0} dangling credential(s), ${inWindow.length} timeline point(s))\n`,
+    );
+
     await page.screenshot({ path: path.join(SHOTS, 'health-page.png'), fullPage: true });
 
     // Filtering: by status, by kind, by text, and back.
@@ -219,9 +232,12 @@ describe('the health page in Chromium', function () {
   it('Organization settings: every project, federation findings, and a project that fails to answer', async () => {
     const fic = {
       appId: 'b1c2d3e4-0000-4000-8000-000000000001',
+      appObjectId: 'b1c2d3e4-0000-4000-8000-0000000000ff',
+      appDisplayName: 'web-deployer',
       name: 'old-pipeline',
       subject: 'sc://fabrikam/Web/old-pipeline',
       issuer: 'https://vstoken.dev.azure.com/0b5c0d2e-0000-4000-8000-000000000000',
+      risk: 'A new connection named old-pipeline in Web would inherit the access of web-deployer.',
     };
     const now = Date.now();
     const web = runReport(
@@ -234,6 +250,7 @@ describe('the health page in Chromium', function () {
           expiresAt: ISSUER_RETIREMENT,
           status: 'ok',
           keyId: null,
+          federation: 'legacy_issuer',
         }),
         {
           ...row({
@@ -255,7 +272,7 @@ describe('the health page in Chromium', function () {
       ],
       { organizationUrl: latest.organizationUrl, projects: ['Web'], finishedAt: new Date(now).toISOString() },
     );
-    Object.assign(web, { danglingFics: [fic] });
+    web.danglingCredentials = [fic];
     const webRun: FixtureRun = {
       id: 201,
       buildNumber: '20261204.201',
@@ -292,12 +309,14 @@ describe('the health page in Chromium', function () {
         ['wif-legacy', 'ok', 'federation'],
       ],
     );
-    assert.equal(await frame.getAttribute('#countdown', 'data-connections'), '1');
+    const legacy = latest.connections.filter((c) => c.federation === 'legacy_issuer').length;
+    assert.equal(await frame.getAttribute('#countdown', 'data-connections'), String(legacy + 1));
     assert.match((await frame.textContent('#countdown')) ?? '', /2027-07-01.*wif-legacy/s);
-    assert.equal(await frame.getAttribute('#dangling', 'data-count'), '1');
+    const dangling = latest.danglingCredentials?.length ?? 0;
+    assert.equal(await frame.getAttribute('#dangling', 'data-count'), String(dangling + 1));
     assert.match(
       (await frame.textContent('#dangling tbody')) ?? '',
-      /old-pipeline.*sc:\/\/fabrikam\/Web\/old-pipeline/,
+      /web-deployer.*old-pipeline.*sc:\/\/fabrikam\/Web\/old-pipeline.*would inherit the access of web-deployer/,
     );
     assert.match(
       (await frame.textContent('#problems')) ?? '',

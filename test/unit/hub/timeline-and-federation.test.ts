@@ -71,49 +71,55 @@ describe('health page: federation findings', () => {
     assert.equal(issuerCountdown(rows, Date.parse(ISSUER_RETIREMENT) + DAY).daysLeft, -1);
   });
 
-  it('reads a legacy-issuer flag or finding code too, and never calls a secret connection legacy', () => {
-    const flagged = {
-      ...row({ id: 'a', scheme: 'WorkloadIdentityFederation', expiresAt: null }),
-      legacyIssuer: true,
-    };
-    const coded = row({
-      id: 'b',
-      scheme: 'WorkloadIdentityFederation',
-      expiresAt: null,
-      code: 'legacy_issuer',
-    });
-    const secret = row({ id: 'c', expiresAt: ISSUER_RETIREMENT });
+  it('takes the report’s finding, and in reports before findings the retirement as the expiry', () => {
+    const wif = { scheme: 'WorkloadIdentityFederation', keyId: null } as const;
+    const rows = rowsAt(
+      NOW,
+      row({ id: 'finding', ...wif, federation: 'legacy_issuer', expiresAt: ISSUER_RETIREMENT }),
+      row({ id: 'out-of-scope', ...wif, federation: 'legacy_out_of_scope', expiresAt: null }),
+      row({ id: 'federated', ...wif, federation: 'federated', expiresAt: null }),
+      row({ id: 'old-report', ...wif, expiresAt: ISSUER_RETIREMENT }),
+      row({ id: 'old-report-entra', ...wif, expiresAt: null }),
+      row({ id: 'secret', expiresAt: ISSUER_RETIREMENT }),
+    );
     assert.deepEqual(
-      rowsAt(NOW, flagged, coded, secret).map((r) => [r.key.split('|')[1], r.legacyIssuer]),
+      rows.map((r) => [r.key.split('|')[1], r.legacyIssuer]),
       [
-        ['a', true],
-        ['b', true],
-        ['c', false],
+        ['finding', true],
+        ['out-of-scope', false],
+        ['federated', false],
+        ['old-report', true],
+        ['old-report-entra', false],
+        ['secret', false],
       ],
     );
   });
 
-  it('lists the dangling credentials of the newest reports once, wherever the report keeps them', () => {
+  it('lists the dangling credentials of the newest reports once, with the app and the risk', () => {
     const fic = {
       appId: 'app-1',
+      appObjectId: 'obj-1',
+      appDisplayName: 'deploy-web',
       name: 'old-fic',
       subject: 'sc://fabrikam/Ops/gone',
       issuer: 'https://vstoken.dev.azure.com/o',
+      risk: 'A new connection named gone in Ops would inherit the access of deploy-web.',
     };
-    const a = published(1, [], { projects: ['Ops'] });
-    Object.assign(a.report, {
-      danglingFics: [fic, { appId: 'app-0', ficName: 'x', subject: 'sc://fabrikam/Ops/y' }],
+    const a = published(1, [], { projects: ['Ops'], danglingCredentials: [fic] });
+    const b = published(2, [], {
+      projects: ['Web'],
+      danglingCredentials: [fic, { ...fic, appId: 'app-0', subject: 'sc://fabrikam/Web/y' }],
     });
-    const b = published(2, [], { projects: ['Web'] });
-    Object.assign(b.report, { federation: { danglingFics: [fic, { name: 'no-app' }] } });
+    Object.assign(b.report, { danglingCredentials: [...b.report.danglingCredentials!, { name: 'no-app' }] });
     const found = danglingFics(selectReports([a, b]));
     assert.deepEqual(
-      found.map((f) => [f.appId, f.name, f.subject, f.issuer]),
+      found.map((f) => [f.appId, f.appName, f.name, f.subject, f.run.buildId]),
       [
-        ['app-0', 'x', 'sc://fabrikam/Ops/y', null],
-        ['app-1', 'old-fic', 'sc://fabrikam/Ops/gone', 'https://vstoken.dev.azure.com/o'],
+        ['app-0', 'deploy-web', 'old-fic', 'sc://fabrikam/Web/y', 2],
+        ['app-1', 'deploy-web', 'old-fic', 'sc://fabrikam/Ops/gone', 1],
       ],
     );
+    assert.equal(found[1]!.risk, fic.risk);
   });
 
   it('finds none in reports written before federation findings existed', () => {
