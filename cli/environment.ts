@@ -51,7 +51,7 @@ export async function identitiesFrom(env: Env): Promise<Identities> {
     try {
       tenant ??= await azureCliTenant();
     } catch (error) {
-      if (error instanceof RotatorError) throw new UsageError(`${error.message} ${error.fix ?? ''}`.trim());
+      if (error instanceof RotatorError) throw UsageError.from(error);
       throw error;
     }
     return {

@@ -31,7 +31,7 @@ export async function mergeCommand(
     merged = mergeReports(reports, { name: 'ServiceConnectionRotator', version: version() });
   } catch (error) {
     if (error instanceof RotatorError && !(error instanceof InvalidInputError)) {
-      throw new UsageError(`${error.message} ${error.fix ?? ''}`.trim());
+      throw UsageError.from(error);
     }
     throw error;
   }

@@ -42,7 +42,7 @@ export function networkFrom(env: Env): CliNetwork {
   try {
     bypass = noProxyBypass(env.NO_PROXY ?? env.no_proxy, 'NO_PROXY');
   } catch (error) {
-    if (error instanceof RotatorError) throw new UsageError(`${error.message}. ${error.fix ?? ''}`.trim());
+    if (error instanceof RotatorError) throw UsageError.from(error);
     throw error;
   }
   return {
