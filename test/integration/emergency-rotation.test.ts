@@ -36,7 +36,7 @@ describe('emergency rotation and crashed first rotations (real clients, issue #1
     emulator = undefined;
   });
 
-  /** `prod` rotated once (day 0), then one day later: ok, nothing due. Returns the secret it holds. */
+  /** `prod` rotated once (day 0), then one day later: ok, nothing due. Returns the secret it holds (keyId and text). */
   async function rotatedTheDayBefore(e: Emulator, clock: EmulatorDrivenClock, witness: RemovalWitness) {
     const first = await runRotation(e, {
       rotator: connectRotator(e, clock),
@@ -58,7 +58,11 @@ describe('emergency rotation and crashed first rotations (real clients, issue #1
     assert.equal(quiet.plan.entries[0]?.rotate, null);
     assert.deepEqual(sorted(passwordKeyIds(e, APPS.prod.appId)), sorted([KEYS.prodForeign, n1]));
     e.clock.advance(HOUR);
-    return n1;
+    const secret = e.state
+      .application(APPS.prod.appId)
+      ?.passwordCredentials.find((p) => p.keyId === n1)?.secretText;
+    assert.ok(secret);
+    return { keyId: n1, secret };
   }
 
   it('forceRotation with revokeAfterHours 0: a connection rotated the day before gets one new secret and the previous one is revoked in the same run', async () => {
@@ -66,11 +70,7 @@ describe('emergency rotation and crashed first rotations (real clients, issue #1
     const e = emulator;
     const clock = new EmulatorDrivenClock(e);
     const witness = new RemovalWitness(e);
-    const n1 = await rotatedTheDayBefore(e, clock, witness);
-    const n1Secret = e.state
-      .application(APPS.prod.appId)
-      ?.passwordCredentials.find((p) => p.keyId === n1)?.secretText;
-    assert.ok(n1Secret);
+    const { keyId: n1, secret: n1Secret } = await rotatedTheDayBefore(e, clock, witness);
 
     const masked: string[] = [];
     const forced = await runRotation(e, {
@@ -123,11 +123,7 @@ describe('emergency rotation and crashed first rotations (real clients, issue #1
     const e = emulator;
     const clock = new EmulatorDrivenClock(e);
     const witness = new RemovalWitness(e);
-    const n1 = await rotatedTheDayBefore(e, clock, witness);
-    const n1Secret = e.state
-      .application(APPS.prod.appId)
-      ?.passwordCredentials.find((p) => p.keyId === n1)?.secretText;
-    assert.ok(n1Secret);
+    const { keyId: n1, secret: n1Secret } = await rotatedTheDayBefore(e, clock, witness);
 
     const forced = await runRotation(e, {
       rotator: connectRotator(e, clock),
