@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import type { EmulatorUrls, LoggedRequest } from '../emulator';
+import { profilingArgs } from './profiling';
 
 const CLI = path.resolve(__dirname, '..', 'emulator', 'cli.js');
 
@@ -38,6 +39,7 @@ export async function startEmulatorProcess(options: {
   const child = spawn(
     process.execPath,
     [
+      ...profilingArgs(),
       CLI,
       '--org',
       options.orgFile,
