@@ -34,15 +34,25 @@ export function azureCliTokens(options: AzureCliTokensOptions = {}): TokenProvid
   const run = options.run ?? runAz;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { token: string; expiresAt: number }>();
+  // Requests that need a token at the same moment share one `az` call.
+  const asking = new Map<string, Promise<string>>();
+  const ask = async (scope: string) => {
+    const args = ['account', 'get-access-token', '--output', 'json', '--scope', safe(scope)];
+    if (options.tenantId) args.push('--tenant', safe(options.tenantId));
+    const answer = parseAnswer(await run(args), scope);
+    cache.set(scope, answer);
+    return answer.token;
+  };
   return {
     async getToken(scope: string) {
       const cached = cache.get(scope);
       if (cached && cached.expiresAt - REFRESH_MARGIN_MS > now()) return cached.token;
-      const args = ['account', 'get-access-token', '--output', 'json', '--scope', safe(scope)];
-      if (options.tenantId) args.push('--tenant', safe(options.tenantId));
-      const answer = parseAnswer(await run(args), scope);
-      cache.set(scope, answer);
-      return answer.token;
+      let pending = asking.get(scope);
+      if (!pending) {
+        pending = ask(scope).finally(() => asking.delete(scope));
+        asking.set(scope, pending);
+      }
+      return pending;
     },
   };
 }

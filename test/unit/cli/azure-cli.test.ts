@@ -36,6 +36,15 @@ describe('the Azure CLI as a token source', () => {
     assert.equal(az.calls.length, 2);
   });
 
+  it('asks once for requests that need the same token at the same moment', async () => {
+    const now = 1_000_000_000_000;
+    const az = fakeAz({ 'g/.default': () => ({ accessToken: 'shared', expires_on: now / 1000 + 3600 }) });
+    const tokens = azureCliTokens({ run: az.run, now: () => now });
+    const answers = await Promise.all([tokens.getToken('g/.default'), tokens.getToken('g/.default')]);
+    assert.deepEqual(answers, ['shared', 'shared']);
+    assert.equal(az.calls.length, 1);
+  });
+
   it("reads older CLIs' local-time expiresOn, and uses a token of unknown expiry only once", async () => {
     const now = new Date('2026-12-04T10:00:00').getTime();
     const az = fakeAz({
