@@ -17,9 +17,9 @@
  *   lookups: one page per 999, pages in sequence (each `@odata.nextLink` comes with the page
  *   before), at least one page even when none is disabled;
  * - the attribution checks (issue #14): one TestConnection per connection beside an expired
- *   secret, in waves of `maxParallel`. They need the app's passwords, and they share the Azure
- *   DevOps limiter with the lists, which keep it full until the last list, so they cannot
- *   shorten the list waves by overlapping them.
+ *   secret, in waves of `maxParallel`. Discovery starts each as soon as its app is read, among
+ *   the lists, but they share the Azure DevOps limiter with the lists, which keep it full until
+ *   the last list, so overlapping them changes the order of the requests, not the rounds.
  */
 import type { OrgShape } from './org-shape';
 

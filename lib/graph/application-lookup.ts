@@ -35,6 +35,8 @@ export interface LookupContext {
     keys: KeyCredentialInfo[] | undefined,
     servicePrincipal?: BatchResponse,
   ) => ApplicationLookup;
+  /** The tenant's disabled service principals (appIds, lower case), or null when that failed. */
+  listDisabled?: () => Promise<ReadonlySet<string> | null>;
 }
 
 /** See the file comment. */
@@ -46,8 +48,32 @@ export class StreamingApplicationLookup implements ApplicationLookupSession {
   private readonly wantsKeys = new Set<string>();
   private readonly federated = new Set<string>();
   private failure: unknown;
+  private disabled: Promise<ReadonlySet<string> | null> | undefined;
+  /** By appId: the lookup {@link answered} made of its GET alone. */
+  private readonly early = new Map<string, Promise<ApplicationLookup>>();
 
   constructor(private readonly ctx: LookupContext) {}
+
+  answered(appId: string): Promise<ApplicationLookup> | undefined {
+    const known = this.early.get(appId);
+    if (known) return known;
+    const read = this.reads.get(appId);
+    if (!read) return this.notGuid.has(appId) ? Promise.resolve({ kind: 'not_found' }) : undefined;
+    // Interpreted once however many connections share the app; `finish` reuses it.
+    const lookup = read.then((answer) => this.ctx.interpret(appId, answer, undefined));
+    this.early.set(appId, lookup);
+    return lookup;
+  }
+
+  disabledServicePrincipals(): Promise<ReadonlySet<string> | null> {
+    const list = this.ctx.listDisabled;
+    if (!this.disabled) {
+      this.disabled = list ? list() : Promise.resolve(null);
+      // Only a cancellation rejects, and a discovery that found no app never awaits it.
+      this.disabled.catch(() => {});
+    }
+    return this.disabled;
+  }
 
   add(appIds: readonly string[], options: LookupOptions = {}): void {
     for (const id of options.withKeyCredentials ?? []) this.wantsKeys.add(id.toLowerCase());
@@ -84,11 +110,15 @@ export class StreamingApplicationLookup implements ApplicationLookupSession {
     for (const appId of this.notGuid) result.set(appId, { kind: 'not_found' });
     for (const [appId, read] of this.reads) {
       const principal = principals.get(appId);
+      const appKeys = keys.get(appId.toLowerCase());
+      const early = principal || appKeys ? undefined : this.early.get(appId);
       result.set(
         appId,
-        principal
-          ? this.ctx.interpret(appId, await read, keys.get(appId.toLowerCase()), principal)
-          : this.ctx.interpret(appId, await read, keys.get(appId.toLowerCase())),
+        early
+          ? await early
+          : principal
+            ? this.ctx.interpret(appId, await read, appKeys, principal)
+            : this.ctx.interpret(appId, await read, appKeys),
       );
     }
     return result;

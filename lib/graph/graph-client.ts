@@ -189,6 +189,7 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
         `/servicePrincipals(appId='${appId}')?$select=id,appId,displayName,servicePrincipalType`,
       interpret: (appId, answer, keyCredentials, principal) =>
         this.interpret(appId, answer, keyCredentials, principal),
+      listDisabled: () => this.disabledServicePrincipals(signal),
     });
   }
 
@@ -232,9 +233,20 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
     const result = new Map<string, boolean | null>();
     for (const appId of appIds) result.set(appId, null);
     if (result.size === 0) return result;
-    let disabled: Set<string>;
+    const disabled = await this.disabledServicePrincipals(signal);
+    if (disabled === null) return result;
+    for (const appId of result.keys()) if (disabled.has(appId.toLowerCase())) result.set(appId, false);
+    return result;
+  }
+
+  /**
+   * The appIds (lower case) of the tenant's disabled service principals (see
+   * {@link servicePrincipalsEnabled}); null, logged, when the listing still fails after the retry
+   * policy gives up.
+   */
+  private async disabledServicePrincipals(signal?: AbortSignal): Promise<Set<string> | null> {
     try {
-      disabled = await listDisabledServicePrincipals(this.http, this.tenantId, signal);
+      return await listDisabledServicePrincipals(this.http, this.tenantId, signal);
     } catch (error) {
       signal?.throwIfAborted();
       // Like a failed batched item before: unknown, not flagged; discovery goes on.
@@ -245,10 +257,8 @@ export class GraphClient implements ApplicationSource, CredentialStore, Certific
       this.logger.warn(
         `Listing the disabled service principals of tenant ${this.tenantId} failed; their state is unknown: ${reason}`,
       );
-      return result;
+      return null;
     }
-    for (const appId of result.keys()) if (disabled.has(appId.toLowerCase())) result.set(appId, false);
-    return result;
   }
 
   async listPasswords(appObjectId: string, signal?: AbortSignal): Promise<PasswordCredentialInfo[]> {

@@ -21,7 +21,7 @@ import {
 } from '../federation/dangling';
 import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
 import { type Logger, silentLogger } from '../logger';
-import { checkAttributions } from './check-attributions';
+import { AttributionChecks } from './check-attributions';
 import { evaluateConnection, needsApplicationLookup } from './evaluate';
 import { matchesAnyName, type NameFilter } from './name-filter';
 import type { ApplicationLookupSession, ApplicationSource, ConnectionSource } from './ports';
@@ -108,12 +108,44 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
   log.info(`Listing AzureRM service connections in ${selected.length} project(s).`);
 
   const session = options.applicationSource.openLookup?.(signal);
+  // Issue #14 §4: where inference can be wrong (an expired password beside the valid one), ask.
+  const checks = new AttributionChecks({
+    enabled: options.verifyAttribution ?? true,
+    source: options.connectionSource,
+    rotatorTenantId: options.rotatorTenantId,
+    nowMs,
+    logger: log,
+    ...(options.maxParallel === undefined ? {} : { maxParallel: options.maxParallel }),
+    ...(signal ? { signal } : {}),
+  });
+  try {
+    return await discoverInProjects(options, all, selected, session, checks, log, progress, nowMs);
+  } finally {
+    checks.dispose();
+  }
+}
+
+async function discoverInProjects(
+  options: DiscoverOptions,
+  all: readonly ProjectInfo[],
+  selected: ProjectInfo[],
+  session: ApplicationLookupSession | undefined,
+  checks: AttributionChecks,
+  log: Logger,
+  progress: (phase: DiscoveryProgress['phase'], done: number, total: number) => void,
+  nowMs: number,
+): Promise<Inventory> {
   const lists = await listConnections(
     options,
     selected,
     log,
     (done) => progress('connections', done, selected.length),
-    session ? (list) => addLookups(session, list, options) : undefined,
+    session
+      ? (list) => {
+          addLookups(session, list, options);
+          checkEarly(session, checks, list, options, nowMs);
+        }
+      : undefined,
   );
   // A connection shared into several projects is listed in each with the same id: merge them.
   const azureRm = lists.flat().filter((c) => c.type.toLowerCase() === 'azurerm');
@@ -137,17 +169,7 @@ export async function discover(options: DiscoverOptions): Promise<Inventory> {
       return evaluateConnection(c, lookup, spEnabled, options.thresholds, options.rotatorTenantId, nowMs);
     })
     .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || a.id.localeCompare(b.id));
-  // Issue #14 §4: where inference can be wrong (an expired password beside the valid one), ask.
-  const connections = await checkAttributions(evaluated, {
-    enabled: options.verifyAttribution ?? true,
-    source: options.connectionSource,
-    applications,
-    rotatorTenantId: options.rotatorTenantId,
-    nowMs,
-    logger: log,
-    ...(options.maxParallel === undefined ? {} : { maxParallel: options.maxParallel }),
-    ...(signal ? { signal } : {}),
-  });
+  const connections = await checks.apply(evaluated, applications);
   const danglingCredentials = await danglingOf(
     options,
     all.length === selected.length,
@@ -246,13 +268,61 @@ function addLookups(
   list: readonly ServiceConnection[],
   options: DiscoverOptions,
 ): void {
-  const inScope = list.filter(
+  const { appIds, withKeyCredentials, federated } = lookupsOf(
+    inScopeOf(list, options),
+    options.rotatorTenantId,
+  );
+  if (appIds.size === 0) return;
+  session.add([...appIds], { withKeyCredentials, federated });
+  // One listing for the whole tenant, needed once the apps are read: start it with the first.
+  void session.disabledServicePrincipals?.();
+}
+
+/** The AzureRM connections of one project's list that the `connections` filter keeps. */
+function inScopeOf(list: readonly ServiceConnection[], options: DiscoverOptions): ServiceConnection[] {
+  return list.filter(
     (c) =>
       c.type.toLowerCase() === 'azurerm' &&
       matchesAnyName(options.connections, [c.name, ...c.projects.map((p) => p.connectionName)]),
   );
-  const { appIds, withKeyCredentials, federated } = lookupsOf(inScope, options.rotatorTenantId);
-  if (appIds.size > 0) session.add([...appIds], { withKeyCredentials, federated });
+}
+
+/**
+ * Starts the attribution checks one project's list allows before the other lists arrive (issue
+ * #13): each client-secret connection in scope is evaluated as soon as its app's GET has answered
+ * and the disabled service principals are known, exactly as it will be after the last list (its
+ * own list holds all that decides it), and offered to the checks, which start the ones it needs.
+ */
+function checkEarly(
+  session: ApplicationLookupSession,
+  checks: AttributionChecks,
+  list: readonly ServiceConnection[],
+  options: DiscoverOptions,
+  nowMs: number,
+): void {
+  const answered = session.answered?.bind(session);
+  const disabledOf = session.disabledServicePrincipals?.bind(session);
+  if (!answered || !disabledOf || !checks.active) return;
+  for (const c of inScopeOf(list, options)) {
+    if (c.appId === null || c.scheme.toLowerCase() !== 'serviceprincipal') continue;
+    if (c.authenticationType === 'spnCertificate') continue;
+    const appId = c.appId.toLowerCase();
+    const lookup = answered(appId);
+    if (!lookup) continue;
+    checks.offerLater(
+      Promise.all([lookup, disabledOf()]).then(([read, disabled]) => ({
+        report: evaluateConnection(
+          c,
+          read,
+          disabled?.has(appId) ? false : null,
+          options.thresholds,
+          options.rotatorTenantId,
+          nowMs,
+        ),
+        app: read.kind === 'found' ? read.app : undefined,
+      })),
+    );
+  }
 }
 
 /**
@@ -308,7 +378,11 @@ async function readApplications(
   }
   const found = ids.filter((id) => lookups.get(id)?.kind === 'found');
   let enabled = new Map<string, boolean | null>();
-  if (found.length > 0) {
+  const disabledOf = session?.disabledServicePrincipals?.bind(session);
+  if (found.length > 0 && disabledOf) {
+    const disabled = await disabledOf();
+    enabled = new Map(found.map((id) => [id, disabled?.has(id) ? false : null]));
+  } else if (found.length > 0) {
     try {
       enabled = lowerKeys(await options.applicationSource.servicePrincipalsEnabled(found, options.signal));
     } catch (error) {

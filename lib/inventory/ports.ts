@@ -68,4 +68,17 @@ export interface ApplicationLookupSession {
   add(appIds: readonly string[], options?: LookupOptions): void;
   /** Sends what is left; resolves like `lookupApplications` for every appId added. */
   finish(): Promise<Map<string, ApplicationLookup>>;
+  /**
+   * Optional: one added appId's lookup as soon as its own GET has answered, before `finish`.
+   * Complete for client-secret connections (their passwords come with the GET); certificates and
+   * the managed identity behind a missing app are only in `finish`'s answer. Undefined for an
+   * appId not added. Discovery starts attribution checks with it while still listing.
+   */
+  answered?(appId: string): Promise<ApplicationLookup> | undefined;
+  /**
+   * Optional: the appIds (lower case) of the tenant's disabled service principals, listed once
+   * per session, the first call starting it; null when the listing failed (the session logs
+   * why). With it, discovery does not call `ApplicationSource.servicePrincipalsEnabled`.
+   */
+  disabledServicePrincipals?(): Promise<ReadonlySet<string> | null>;
 }

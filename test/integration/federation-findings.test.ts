@@ -131,10 +131,11 @@ describe('federation findings with the real clients against a mixed organization
       `${graph.length} Graph requests: ${graph.map((e) => e.operation).join(', ')}`,
     );
     // One batch of the 15 application reads (federated credentials expanded in each), one batch
-    // of the managed identity's service principal read, one listing of disabled principals.
+    // of the managed identity's service principal read, one listing of disabled principals (sent
+    // with the first project's apps, so first).
     assert.deepEqual(
       graph.map((e) => e.operation),
-      ['graph.batch', 'graph.batch', 'graph.servicePrincipals.list'],
+      ['graph.servicePrincipals.list', 'graph.batch', 'graph.batch'],
     );
     const inner = log.filter((e) => e.batchSeq !== undefined);
     const appGets = inner.filter((e) => e.operation === 'graph.applications.get');

@@ -196,7 +196,9 @@ describe('the bundled task behind the agent proxy', function () {
     const log = emulator.requests();
     assert.equal(log.filter((r) => r.service === 'graph').length, 0);
     assert.equal(log.filter((r) => r.operation === 'devops.endpoints.list').length, 3);
-    assert.deepEqual(proxy.refused(), { [graphHost]: 1 }, 'one Graph batch refused, not retried');
+    // The batch and the listing of disabled service principals (sent beside the first batch):
+    // each refused once, neither retried.
+    assert.deepEqual(proxy.refused(), { [graphHost]: 2 }, 'one Graph batch and one listing refused, not retried');
     assert.ok(
       (run.resultMessage ?? '').includes(`(proxy ${proxy.url}, host ${graphHost})`),
       run.resultMessage ?? '',

@@ -82,7 +82,7 @@ export class FakeGraph {
 
   private route(request: Seen): { status: number; body?: unknown; headers?: Record<string, string> } {
     const { method, path } = request;
-    let match = /^\/applications\(appId='([^']+)'\)\?\$select=(.*)$/.exec(path);
+    let match = /^\/applications\(appId='([^']+)'\)\?\$select=([^&]*)/.exec(path);
     if (method === 'GET' && match) {
       const app = this.apps.find((a) => a.appId === match![1]);
       return app ? { status: 200, body: this.view(app, match[2]!.split(',')) } : notFound();

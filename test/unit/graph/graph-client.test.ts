@@ -166,6 +166,72 @@ describe('GraphClient.lookupApplications', () => {
   });
 });
 
+describe('GraphClient.openLookup (streaming, issue #13)', () => {
+  const LIST =
+    'GET /servicePrincipals?$filter=accountEnabled%20eq%20false&$select=id,appId,accountEnabled&$top=999';
+
+  it('answers one app as soon as its batch is back, before finish; nothing for an appId not added', async () => {
+    const apps = Array.from({ length: 21 }, (_, i) =>
+      app(i + 1, [
+        {
+          keyId: `k${i + 1}`,
+          displayName: null,
+          startDateTime: null,
+          endDateTime: '2027-06-01T00:00:00Z',
+          hint: null,
+        },
+      ]),
+    );
+    const { graph, client } = setup(apps);
+    const session = client.openLookup();
+    session.add(apps.slice(0, 20).map((a) => a.appId));
+    assert.equal(session.answered?.(apps[20]!.appId), undefined);
+    const first = await session.answered?.(apps[0]!.appId);
+    // The full batch left on its own: the 21st app is not sent until more arrive or finish.
+    assert.deepEqual(graph.batchSizes, [20]);
+    assert.equal(first?.kind, 'found');
+    assert.equal(first?.kind === 'found' ? first.app.passwordCredentials[0]?.keyId : null, 'k1');
+    session.add([apps[20]!.appId]);
+    const all = await session.finish();
+    assert.deepEqual(graph.batchSizes, [20, 1]);
+    assert.deepEqual(all.get(apps[0]!.appId), first);
+  });
+
+  it('lists the disabled service principals once per session, however often asked', async () => {
+    const { graph, client } = setup([], { [appId(1)]: false, [appId(2)]: true });
+    const session = client.openLookup();
+    const [a, b] = await Promise.all([
+      session.disabledServicePrincipals?.(),
+      session.disabledServicePrincipals?.(),
+    ]);
+    assert.deepEqual([...(a ?? [])], [appId(1)]);
+    assert.equal(a, b);
+    assert.deepEqual(
+      graph.requests.map((r) => `${r.method} ${r.path}`),
+      [LIST],
+    );
+  });
+
+  it('answers null, saying why, when the listing fails', async () => {
+    const graph = new FakeGraph([], { [appId(1)]: false });
+    const warnings: string[] = [];
+    const client = new GraphClient({
+      graphUrl: GRAPH,
+      tenantId: TENANT,
+      tokenProvider: staticTokenProvider('graph-token'),
+      clock: new FakeClock(),
+      fetch: graph.fetch,
+      logger: { ...silentLogger, warn: (m) => warnings.push(m) },
+    });
+    graph.interceptor = () => ({
+      status: 403,
+      body: { error: { code: 'Authorization_RequestDenied', message: 'no' } },
+    });
+    assert.equal(await client.openLookup().disabledServicePrincipals?.(), null);
+    assert.equal(warnings.length, 1);
+  });
+});
+
 describe('GraphClient.servicePrincipalsEnabled', () => {
   const LIST =
     'GET /servicePrincipals?$filter=accountEnabled%20eq%20false&$select=id,appId,accountEnabled&$top=999';

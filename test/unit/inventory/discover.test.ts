@@ -4,7 +4,11 @@ import { HttpError, hasCode } from '../../../lib/errors';
 import type { ApplicationLookup } from '../../../lib/graph/types';
 import { type DiscoverOptions, type DiscoveryProgress, discover } from '../../../lib/inventory/discover';
 import { parseNameFilter } from '../../../lib/inventory/name-filter';
-import type { ApplicationSource, ConnectionSource } from '../../../lib/inventory/ports';
+import type {
+  ApplicationLookupSession,
+  ApplicationSource,
+  ConnectionSource,
+} from '../../../lib/inventory/ports';
 import { app, connection, days, NOW, OTHER_TENANT, password, TENANT, THRESHOLDS, uuid } from './builders';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -349,6 +353,103 @@ describe('discover', () => {
       assert.equal(byName['c4']?.attributionCheck?.outcome, 'verified');
       assert.equal(byName['c5']?.attributionCheck, undefined);
       assert.equal(byName['c5']?.status, 'ok');
+    });
+
+    /** Streams like the Graph adapter: each app answers on its own, the disabled listing once. */
+    class StreamingApps extends Apps {
+      disabledListings = 0;
+      constructor(
+        found: Record<string, ApplicationLookup>,
+        readonly disabled: readonly string[] = [],
+      ) {
+        super(found);
+      }
+      openLookup(): ApplicationLookupSession {
+        const added = new Set<string>();
+        let listing: Promise<ReadonlySet<string>> | undefined;
+        return {
+          add: (appIds) => {
+            for (const id of appIds) added.add(id);
+          },
+          answered: (appId) =>
+            added.has(appId) ? tick().then(() => this.found[appId] ?? { kind: 'not_found' }) : undefined,
+          disabledServicePrincipals: () => {
+            listing ??= tick().then(() => {
+              this.disabledListings += 1;
+              return new Set(this.disabled);
+            });
+            return listing;
+          },
+          finish: async () => new Map([...added].map((id) => [id, this.found[id] ?? { kind: 'not_found' }])),
+        };
+      }
+    }
+    const BETA_CONNECTION = connection({
+      id: uuid(150),
+      name: 'beta-conn',
+      appId: uuid(5, 'cccccccc'),
+      projects: [ref(BETA, 'beta-conn')],
+    });
+    /** c1 beside an expired secret in Alpha; Beta's list arrives only after a check was asked, or never. */
+    class SlowBetaSource extends TestingSource {
+      testsWhenBetaListed = -1;
+      override async listAzureRmConnections(p: ProjectInfo): Promise<ServiceConnection[]> {
+        if (p.name !== 'Beta') return super.listAzureRmConnections(p);
+        for (let i = 0; i < 50 && this.tests.length === 0; i += 1) await tick();
+        this.testsWhenBetaListed = this.tests.length;
+        return [BETA_CONNECTION];
+      }
+    }
+    const earlyOrg = () => {
+      const c1 = connection({
+        id: uuid(101),
+        name: 'c1',
+        appId: uuid(1, 'cccccccc'),
+        projects: [ref(ALPHA, 'c1')],
+      });
+      const lookups = {
+        [uuid(1, 'cccccccc')]: appN(1, [valid(1), expired(1)]),
+        [uuid(5, 'cccccccc')]: appN(5, [valid(5), expired(5)]),
+      };
+      const rejected = {
+        ok: false,
+        statusCode: 'unauthorized',
+        message: 'AADSTS7000222: The provided client secret keys are expired.',
+      };
+      return { c1, lookups, answers: { [uuid(101)]: rejected } };
+    };
+
+    it('starts a check as soon as its app is read, while other projects are still listing (issue #13)', async () => {
+      const { c1, lookups, answers } = earlyOrg();
+      const source = new SlowBetaSource([ALPHA, BETA], { Alpha: [c1] }, answers);
+      const apps = new StreamingApps(lookups);
+      const inventory = await discover(options(source, apps));
+      assert.equal(source.testsWhenBetaListed, 1, 'c1 was tested before the last list arrived');
+      assert.deepEqual(source.tests.sort(), [`${ALPHA.id} ${uuid(101)}`, `${BETA.id} ${uuid(150)}`]);
+      // The same inventory as when every check waits for the last list.
+      const sequential = await discover(
+        options(
+          new TestingSource([ALPHA, BETA], { Alpha: [c1], Beta: [BETA_CONNECTION] }, answers),
+          new Apps(lookups),
+        ),
+      );
+      assert.deepEqual(inventory.connections, sequential.connections);
+      assert.equal(
+        inventory.connections.find((c) => c.name === 'c1')?.problem?.code,
+        'stored_secret_rejected',
+      );
+      assert.equal(apps.disabledListings, 1);
+      assert.deepEqual(apps.spQueries, [], 'the session listing replaces servicePrincipalsEnabled');
+    });
+
+    it('checks no connection whose service principal is disabled, early or late: the listing is read first', async () => {
+      const { c1, lookups, answers } = earlyOrg();
+      const source = new TestingSource([ALPHA], { Alpha: [c1] }, answers);
+      const apps = new StreamingApps(lookups, [uuid(1, 'cccccccc')]);
+      const inventory = await discover(options(source, apps));
+      assert.deepEqual(source.tests, []);
+      assert.equal(inventory.connections[0]?.problem?.code, 'service_principal_disabled');
+      assert.equal(apps.disabledListings, 1);
     });
 
     it('sends no TestConnection with verifyAttribution off: the inference stands, unchecked', async () => {
