@@ -67,6 +67,21 @@ async function main(): Promise<void> {
         );
         samples.push({ worker, requests: requestStats(await emulator.requests()) });
       }
+      // The rig's floor: the same Azure DevOps requests with nothing but bare HTTPS (floor-run.ts).
+      const checks = samples[0]!.requests.byOperation['devops.endpointproxy.execute'] ?? 0;
+      log("  the rig floor: the report's Azure DevOps requests replayed over bare HTTPS…");
+      const floor = await runWorker(
+        {
+          mode: 'floor',
+          urls: emulator.urls,
+          identity: org.identity,
+          maxParallel,
+          rotateCount: 0,
+          floorChecks: checks,
+        },
+        { caPath: emulator.caPath, workDir },
+      );
+      const floorBound = Math.ceil((floor.requests ?? 0) / maxParallel) * latencyMs;
       const sorted = [...samples].sort((a, b) => a.worker.wallMs - b.worker.wallMs);
       const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
       const bound = discoveryLowerBound(org.shape, latencyMs, maxParallel);
@@ -99,6 +114,8 @@ async function main(): Promise<void> {
         `  wall ms (runs): ${samples.map((s) => fmt(s.worker.wallMs)).join(', ')} · median ${fmt(wall)}`,
         `  Graph: ${fmt(reads)} read requests, ${fmt(median.requests.batchItems)} $batch items, ${fmt(median.requests.byService.graph.writes)} writes; Azure DevOps ${fmt(median.requests.byService.devops.reads)} reads`,
         `  problems: ${JSON.stringify(median.worker.problems ?? {})}`,
+        `  pipelined bound: ${pipelined.derivation} = ${fmt(pipelined.boundMs)} ms`,
+        `  rig floor (not a budget): ${fmt(floor.requests ?? 0)} Azure DevOps requests (${fmt(org.shape.projects)} lists, ${fmt(checks)} TestConnections) over bare HTTPS, no SDK, no Graph, no processing: ${fmt(floor.wallMs)} ms vs their own bound ${fmt(floorBound)} ms (ratio ${fmt(floor.wallMs / floorBound, 2)}); the report's CPU ${fmt(median.worker.cpuMs ?? 0)} ms`,
         `  load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
         '',
         ...budgets.map(([name, pass, detail]) => `  ${pass ? 'PASS' : 'FAIL'}  ${name}: ${detail}`),

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { naiveDiscovery } from './naive-discovery';
+import { runFloor } from './workers/floor-run';
 import type { WorkerJob, WorkerResult } from './workers/job';
 import { runReport, runRotate } from './workers/library-run';
 
@@ -23,7 +24,12 @@ async function main(): Promise<void> {
       evaluated: naive.evaluated,
     };
   } else {
-    result = job.mode === 'report' ? await runReport(job) : await runRotate(job);
+    result =
+      job.mode === 'report'
+        ? await runReport(job)
+        : job.mode === 'floor'
+          ? await runFloor(job)
+          : await runRotate(job);
   }
   // maxRSS is in kibibytes (getrusage).
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;

@@ -6,7 +6,7 @@
 import type { EmulatorUrls } from '../../emulator';
 import type { WorkerIdentity } from '../org-shape';
 
-export type WorkerMode = 'report' | 'rotate' | 'naive';
+export type WorkerMode = 'report' | 'rotate' | 'naive' | 'floor';
 
 export interface WorkerJob {
   mode: WorkerMode;
@@ -17,6 +17,8 @@ export interface WorkerJob {
   rotateCount: number;
   /** `report`: discovery's attribution check (issue #14); false measures its cost. @default true */
   verifyAttribution?: boolean;
+  /** `floor`: how many TestConnections to replay among the lists (see floor-run.ts). */
+  floorChecks?: number;
   /** The emulator's propagation delay of new secrets, ms (0 unless a propagation row). */
   propagationMs?: number;
   /** Where the worker writes its {@link WorkerResult}. */
@@ -52,4 +54,6 @@ export interface WorkerResult {
   maxInProgress?: number;
   /** `rotate`: summed over connections, ms from the mint to the proof that the secret works. */
   propagationWaitMs?: number;
+  /** `floor`: the requests replayed in the timed part. */
+  requests?: number;
 }
