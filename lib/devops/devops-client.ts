@@ -125,6 +125,38 @@ export class DevOpsClient implements ConnectionSource, ConnectionStore {
       .map((raw) => parseServiceConnection(raw, project));
   }
 
+  async findConnections(
+    project: ProjectInfo,
+    query: { names: readonly string[] } | { ids: readonly string[] },
+    signal?: AbortSignal,
+  ): Promise<Array<{ id: string; name: string }>> {
+    const list = await this.call(
+      'devops.endpoints.list',
+      true,
+      signal,
+      async () => {
+        const api = await this.session.serviceEndpointApi(signal);
+        // No type: any kind of connection can hold a federated subject (azure-apis.md §1.3).
+        return 'names' in query
+          ? api.getServiceEndpointsByNames(
+              project.id,
+              [...query.names],
+              undefined,
+              undefined,
+              undefined,
+              true,
+            )
+          : api.getServiceEndpoints(project.id, undefined, undefined, [...query.ids], undefined, true);
+      },
+      { subject: `project '${project.name}'` },
+    );
+    return (list ?? []).flatMap((raw) => {
+      if (typeof raw?.id !== 'string') return [];
+      const here = raw.serviceEndpointProjectReferences?.find((r) => r.projectReference?.id === project.id);
+      return [{ id: raw.id, name: here?.name ?? raw.name ?? '' }];
+    });
+  }
+
   async get(projectId: string, connectionId: string): Promise<EndpointDocument | null> {
     const subject = `service connection ${connectionId}`;
     const raw = await this.call(

@@ -22,6 +22,7 @@ import {
 import type { ApplicationInfo, ApplicationLookup } from '../graph/types';
 import { type Logger, silentLogger } from '../logger';
 import { AttributionChecks } from './check-attributions';
+import { confirmDangling } from './confirm-dangling';
 import { evaluateConnection, needsApplicationLookup } from './evaluate';
 import { matchesAnyName, type NameFilter } from './name-filter';
 import type { ApplicationLookupSession, ApplicationSource, ConnectionSource } from './ports';
@@ -214,13 +215,21 @@ async function danglingOf(
       );
     }
   }
-  return findDanglingCredentials({
+  const candidates = findDanglingCredentials({
     organizationName: organizationNameOf(options.organizationUrl),
     organizationId,
     projectNames: projects.map((p) => p.name),
     allProjects,
     connections: mergeByConnectionId(listed),
     applications: apps,
+  });
+  // They name no AzureRM connection; another kind of connection may still use them.
+  return confirmDangling(candidates, {
+    source: options.connectionSource,
+    projects,
+    logger: log,
+    ...(options.maxParallel === undefined ? {} : { maxParallel: options.maxParallel }),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

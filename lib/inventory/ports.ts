@@ -24,6 +24,18 @@ export interface ConnectionSource {
     connectionId: string,
     signal?: AbortSignal,
   ): Promise<TestConnectionResult>;
+  /**
+   * Optional: the connections of ANY type in one project with one of these names, or one of these
+   * ids, failed ones included; each with its name in that project. Discovery lists AzureRM
+   * connections only, so before it calls a federated credential dangling it asks whether another
+   * kind of connection (a Docker registry or Kubernetes one on the same app) has that subject.
+   * Without it, the credentials found are listed unconfirmed.
+   */
+  findConnections?(
+    project: ProjectInfo,
+    query: { names: readonly string[] } | { ids: readonly string[] },
+    signal?: AbortSignal,
+  ): Promise<Array<{ id: string; name: string }>>;
 }
 
 /** Microsoft Graph, read side, bound to the rotator's tenant. */

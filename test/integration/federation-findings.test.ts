@@ -11,7 +11,9 @@ import { FakeClock } from '../unit/http/fake-clock';
 import { emulatorRotator } from './adapters-harness';
 import {
   DANGLING,
+  FED_ALPHA_ID,
   FED_APP_COUNT,
+  FED_BETA_ID,
   FED_FAILED_COUNT,
   FED_JOB_TOKEN,
   FED_LEGACY_COUNT,
@@ -21,6 +23,7 @@ import {
   FED_TENANT,
   fedExpectations,
   federationOrg,
+  NOT_DANGLING,
   RETIREMENT,
 } from './federation-org';
 
@@ -100,6 +103,23 @@ describe('federation findings with the real clients against a mixed organization
       report.danglingCredentials?.[0]?.risk,
       'No connection "deleted-conn" exists in project "Alpha": a new connection with that name would inherit the access of app "fed-app-3".',
     );
+    // The Docker registry and Kubernetes connections' credentials name no AzureRM connection, so
+    // discovery asked about them, of any type: Alpha by name (its three sc:// candidates at
+    // once), each project by id (the Entra candidates), and none is listed.
+    const names = report.danglingCredentials?.map((d) => d.name) ?? [];
+    assert.ok(!names.includes(NOT_DANGLING.docker.name) && !names.includes(NOT_DANGLING.kubernetes.name));
+    const asks = emulator
+      .requests()
+      .filter((e) => e.operation === 'devops.endpoints.list' && !/[?&]type=/.test(e.path))
+      .map((e) => [
+        e.path.split('/')[2],
+        /endpointNames=/.test(e.path) ? 'names' : /endpointIds=/.test(e.path) ? 'ids' : '?',
+      ]);
+    assert.deepEqual(asks.sort(), [
+      [FED_ALPHA_ID, 'ids'],
+      [FED_ALPHA_ID, 'names'],
+      [FED_BETA_ID, 'ids'],
+    ]);
   });
 
   it('sets the exact variables: LegacyIssuerCount, FailedCount, NextExpiry = the retirement (the soonest)', async () => {

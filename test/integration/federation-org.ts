@@ -14,6 +14,8 @@ const guid = (prefix: string, n: number) => `${prefix}-0000-4000-8000-${String(n
 
 export const FED_ORG = 'fedorg';
 export const FED_ORG_ID = guid('0f0f0f0f', 1);
+export const FED_ALPHA_ID = guid('52000000', 1);
+export const FED_BETA_ID = guid('52000000', 2);
 export const FED_TENANT = guid('7f7f7f7f', 2);
 export const FED_ROTATOR_APP = guid('12000000', 1);
 export const FED_ROTATOR_SECRET = 'fed-rotator-secret-0123456789abcdefABCDEF';
@@ -86,6 +88,40 @@ export const DANGLING = {
   entra: { name: 'gone-by-id', subject: entra(99) },
 } as const;
 
+/**
+ * Federated credentials of connections that are not AzureRM, on an app behind an AzureRM one:
+ * discovery lists AzureRM connections only, so it must ask before calling them dangling.
+ */
+export const NOT_DANGLING = {
+  docker: { name: 'acr-push', subject: sc('Alpha', 'acr-push') },
+  kubernetes: { name: 'aks-by-id', subject: entra(60) },
+} as const;
+
+/** Connections of other types that use workload identity federation through app 3. */
+function otherTypes(): Connection[] {
+  return [
+    {
+      id: fedConnectionId(61),
+      name: NOT_DANGLING.docker.name,
+      type: 'dockerregistry',
+      url: 'https://fedacr.azurecr.io',
+      projects: ['Alpha'],
+      scheme: 'WorkloadIdentityFederation',
+      authorizationParameters: { serviceprincipalid: appId(3), tenantid: FED_TENANT },
+    } as Connection,
+    {
+      id: fedConnectionId(60),
+      name: 'aks-prod',
+      type: 'kubernetes',
+      url: 'https://aks.example.test',
+      projects: ['Beta'],
+      scheme: 'WorkloadIdentityFederation',
+      issuerType: 'EntraID',
+      authorizationParameters: { serviceprincipalid: appId(3), tenantid: FED_TENANT },
+    } as Connection,
+  ];
+}
+
 /** The rotator's own connection (a client secret), for the bundled task's runs. */
 export const FED_ROTATOR_CONNECTION = guid('c2000000', 100);
 
@@ -133,6 +169,10 @@ function cases(): Case[] {
         { name: DANGLING.deleted.name, issuer: LEGACY, subject: DANGLING.deleted.subject },
         // Dangling: an Entra subject of a connection id that does not exist.
         { name: DANGLING.entra.name, issuer: ENTRA, subject: DANGLING.entra.subject },
+        // Not dangling: a Docker registry connection (not AzureRM, so not listed) signs in with it.
+        { name: NOT_DANGLING.docker.name, issuer: LEGACY, subject: NOT_DANGLING.docker.subject },
+        // Not dangling: a Kubernetes connection's Entra subject, by its id.
+        { name: NOT_DANGLING.kubernetes.name, issuer: ENTRA, subject: NOT_DANGLING.kubernetes.subject },
       ]),
       expected: { name: 'legacy-one', status: 'ok', federation: 'legacy_issuer', code: null, daysLeft: 219 },
     },
@@ -313,8 +353,8 @@ export function federationOrg(): OrgDescription {
       ...all.flatMap((c) => (c.app ? [c.app] : [])),
     ],
     projects: [
-      { id: guid('52000000', 1), name: 'Alpha' },
-      { id: guid('52000000', 2), name: 'Beta' },
+      { id: FED_ALPHA_ID, name: 'Alpha' },
+      { id: FED_BETA_ID, name: 'Beta' },
     ],
     identities: [
       {
@@ -325,6 +365,6 @@ export function federationOrg(): OrgDescription {
         defaultRole: 'Administrator',
       },
     ],
-    serviceConnections: all.map((c) => c.connection),
+    serviceConnections: [...all.map((c) => c.connection), ...otherTypes()],
   };
 }

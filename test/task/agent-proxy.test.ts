@@ -198,7 +198,11 @@ describe('the bundled task behind the agent proxy', function () {
     assert.equal(log.filter((r) => r.operation === 'devops.endpoints.list').length, 3);
     // The batch and the listing of disabled service principals (sent beside the first batch):
     // each refused once, neither retried.
-    assert.deepEqual(proxy.refused(), { [graphHost]: 2 }, 'one Graph batch and one listing refused, not retried');
+    assert.deepEqual(
+      proxy.refused(),
+      { [graphHost]: 2 },
+      'one Graph batch and one listing refused, not retried',
+    );
     assert.ok(
       (run.resultMessage ?? '').includes(`(proxy ${proxy.url}, host ${graphHost})`),
       run.resultMessage ?? '',
