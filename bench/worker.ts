@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { naiveDiscovery } from './naive-discovery';
+import { ownPeakRssBytes } from './peak-rss';
 import { runFloor } from './workers/floor-run';
 import type { WorkerJob, WorkerResult } from './workers/job';
 import { runReport, runRotate } from './workers/library-run';
@@ -31,8 +32,7 @@ async function main(): Promise<void> {
           ? await runFloor(job)
           : await runRotate(job);
   }
-  // maxRSS is in kibibytes (getrusage).
-  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const peakRssBytes = ownPeakRssBytes();
   fs.writeFileSync(job.resultFile, JSON.stringify({ ...result, peakRssBytes } satisfies WorkerResult));
 }
 

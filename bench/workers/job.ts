@@ -1,7 +1,7 @@
 /**
  * What the orchestrator hands a worker process and what the worker hands back, as JSON files.
  * A worker is a fresh Node process started with the emulator's CA in NODE_EXTRA_CA_CERTS, so its
- * peak RSS (`process.resourceUsage().maxRSS`) is the library's (or the naive script's) alone.
+ * peak RSS (`VmHWM`, bench/peak-rss.ts) is the library's (or the naive script's) alone.
  */
 import type { EmulatorUrls } from '../../emulator';
 import type { WorkerIdentity } from '../org-shape';
