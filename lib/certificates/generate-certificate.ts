@@ -17,10 +17,14 @@
  *
  * The private key is a secret: the caller registers it as one before anything else sees it.
  */
-import 'reflect-metadata';
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { MS_PER_DAY } from '../clock';
+import type * as X509 from './x509-module';
+
+/** `@peculiar/x509`, loaded on the first certificate (see x509-module.ts). */
+function loadX509(): typeof X509 {
+  return require('./x509-module') as typeof X509;
+}
 
 /** Longest certificate lifetime, in days (the PATCH how-to: at most one year; spec §9). */
 export const MAX_CERTIFICATE_LIFETIME_DAYS = 365;
@@ -96,6 +100,7 @@ export async function generateCertificate(request: CertificateRequest): Promise<
     'verify',
   ])) as webcrypto.CryptoKeyPair;
   const { notBeforeMs, notAfterMs } = certificateValidity(request.nowMs, request.lifetimeDays);
+  const x509 = loadX509();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: positiveSerial(),

@@ -29,7 +29,7 @@ describe('the .vsix', function () {
     assert.ok(size < 1024 * 1024, `${size} bytes`);
   });
 
-  it('holds the manifest, the overview, the icon, the task folder with exactly three files and the page', () => {
+  it('holds the manifest, the overview, the icon, the task folder with the bundle, its two on-demand chunks, task.json and icon, and the page', () => {
     const names = zipEntries(vsixPath)
       .map((e) => e.name)
       .filter((name) => !name.endsWith('/'))
@@ -46,14 +46,25 @@ describe('the .vsix', function () {
       'tasks/ServiceConnectionRotatorV1/icon.png',
       'tasks/ServiceConnectionRotatorV1/index.js',
       'tasks/ServiceConnectionRotatorV1/task.json',
+      'tasks/ServiceConnectionRotatorV1/undici.js',
+      'tasks/ServiceConnectionRotatorV1/x509.js',
     ]);
   });
 
-  it('ships no node_modules: the bundle is one self-contained file', () => {
+  it('ships no node_modules: the bundle requires only Node and its own two chunks, loaded on demand', () => {
     const bundle = fs.readFileSync(path.join(taskDir, 'index.js'), 'utf8');
     assert.ok(
-      !/require\(["'](azure-devops-node-api|@azure\/msal-node|azure-pipelines-task-lib|p-limit)/.test(bundle),
+      !/require\(["'](azure-devops-node-api|@azure\/msal-node|azure-pipelines-task-lib|p-limit|undici|@peculiar)/.test(
+        bundle,
+      ),
     );
+    const local = [...bundle.matchAll(/require\("(\.\/[^"]+)"\)/g)].map((m) => m[1]).sort();
+    assert.deepEqual(local, ['./undici.js', './x509.js']);
+    // The chunks stand alone too: no package is left to find at run time.
+    for (const chunk of ['undici.js', 'x509.js']) {
+      const text = fs.readFileSync(path.join(taskDir, chunk), 'utf8');
+      assert.ok(!/require\(["'](undici|@peculiar|reflect-metadata|tsyringe|asn1js)["']\)/.test(text), chunk);
+    }
   });
 
   it('stamps the package version into the staged task.json and the extension manifest', () => {
