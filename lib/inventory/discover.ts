@@ -24,6 +24,7 @@ import { type Logger, silentLogger } from '../logger';
 import { AttributionChecks } from './check-attributions';
 import { confirmDangling } from './confirm-dangling';
 import { evaluateConnection, needsApplicationLookup } from './evaluate';
+import { parseTime } from './expiry';
 import { matchesAnyName, type NameFilter } from './name-filter';
 import type { ApplicationLookupSession, ApplicationSource, ConnectionSource } from './ports';
 import { type ProjectFilter, selectProjects } from './project-filter';
@@ -287,6 +288,13 @@ function addLookups(
   void session.disabledServicePrincipals?.();
 }
 
+function holdsExpiredPassword(app: ApplicationInfo, nowMs: number): boolean {
+  return app.passwordCredentials.some((p) => {
+    const endMs = parseTime(p.endDateTime);
+    return endMs !== null && endMs < nowMs;
+  });
+}
+
 /** The AzureRM connections of one project's list that the `connections` filter keeps. */
 function inScopeOf(list: readonly ServiceConnection[], options: DiscoverOptions): ServiceConnection[] {
   return list.filter(
@@ -319,17 +327,22 @@ function checkEarly(
     const lookup = answered(appId);
     if (!lookup) continue;
     checks.offerLater(
-      Promise.all([lookup, disabledOf()]).then(([read, disabled]) => ({
-        report: evaluateConnection(
-          c,
-          read,
-          disabled?.has(appId) ? false : null,
-          options.thresholds,
-          options.rotatorTenantId,
-          nowMs,
-        ),
-        app: read.kind === 'found' ? read.app : undefined,
-      })),
+      Promise.all([lookup, disabledOf()]).then(([read, disabled]) =>
+        // Only an app holding an expired password can make a check needed: skip the rest cheaply.
+        read.kind === 'found' && holdsExpiredPassword(read.app, nowMs)
+          ? {
+              report: evaluateConnection(
+                c,
+                read,
+                disabled?.has(appId) ? false : null,
+                options.thresholds,
+                options.rotatorTenantId,
+                nowMs,
+              ),
+              app: read.app,
+            }
+          : null,
+      ),
     );
   }
 }
