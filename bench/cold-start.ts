@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageExtension } from '../scripts/package';
+import { benchNode } from './node-process';
 
 export interface ColdStart {
   runs: number;
@@ -30,7 +31,7 @@ function timeRun(
   env: NodeJS.ProcessEnv,
 ): { ms: number; code: number | null; stdout: string } {
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+  const run = spawnSync(benchNode(), args, { env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return { ms, code: run.status, stdout: run.stdout };
 }

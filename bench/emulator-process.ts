@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import type { EmulatorUrls, LoggedRequest } from '../emulator';
-import { profilingArgs } from './profiling';
+import { benchNode, profilingArgs } from './node-process';
 
 const CLI = path.resolve(__dirname, '..', 'emulator', 'cli.js');
 
@@ -37,7 +37,7 @@ export async function startEmulatorProcess(options: {
 }): Promise<EmulatorProcess> {
   const readyFile = path.join(options.workDir, `ready-${process.pid}-${Date.now()}.json`);
   const child = spawn(
-    process.execPath,
+    benchNode(),
     [
       ...profilingArgs(),
       CLI,

@@ -31,7 +31,13 @@ export function renderTable(
   model: NaiveModel | null,
   coldStart: ColdStart | null,
   budgets: readonly Budget[],
-  settings: { latencyMs: number; maxParallel: number; reportRuns: number; loadBefore: readonly number[] },
+  settings: {
+    latencyMs: number;
+    maxParallel: number;
+    reportRuns: number;
+    loadBefore: readonly number[];
+    node: string;
+  },
 ): string {
   const rows: Row[] = [
     ['connections / projects', (s) => `${n0(s.shape.connections)} / ${n0(s.shape.projects)}`],
@@ -132,7 +138,7 @@ export function renderTable(
   const line = (cells: readonly string[]) =>
     `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const out = [
-    `Latency ${settings.latencyMs} ms per request, maxParallel ${settings.maxParallel}; ` +
+    `Node ${settings.node}; latency ${settings.latencyMs} ms per request, maxParallel ${settings.maxParallel}; ` +
       `load average at start ${settings.loadBefore.map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs).`,
     line(header),
     `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,

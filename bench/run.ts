@@ -9,6 +9,7 @@
  * `--quick` measures the two smaller sizes only (the 10,000 budgets then read N/A).
  * `--only certificates` runs only the certificate rotation row (measure-certificates.ts).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import {
 import { measurePropagationRotations, type PropagationRow } from './measure-propagation';
 import { type BenchSettings, measureSize, type SizeResult } from './measure-size';
 import { fitNaiveModel, type NaivePoint } from './naive-model';
+import { benchNode } from './node-process';
 import { DEFAULT_SIZES } from './org-shape';
 import { propagationBudgets, renderPropagationTable, rowWithoutPropagation } from './propagation-table';
 import { renderTable } from './report-table';
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   // Other work on the machine slows everything measured here, so the load goes with the results.
   const loadBefore = os.loadavg();
+  // The Node the workers and emulators run on (node-process.ts), which may not be this one.
+  const measuredNode = execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim();
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scr-bench-'));
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
       maxParallel,
       reportRuns,
       loadBefore,
+      node: measuredNode,
     });
     process.stdout.write(
       `${table}\n\n${renderPropagationTable(rotations)}\n\n${renderCertificateTable(certificates)}\n`,
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
     );
     const machine = {
       cpus: os.cpus().length,
-      node: process.version,
+      node: measuredNode,
       platform: `${os.platform()} ${os.arch()}`,
       loadAverageBefore: loadBefore,
       loadAverageAfter: os.loadavg(),

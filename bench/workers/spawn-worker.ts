@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { profilingArgs } from '../profiling';
+import { benchNode, profilingArgs } from '../node-process';
 import type { WorkerJob, WorkerResult } from './job';
 
 const WORKER = path.resolve(__dirname, '..', 'worker.js');
@@ -14,7 +14,7 @@ export async function runWorker(
   const base = path.join(options.workDir, `${job.mode}-${Date.now()}`);
   const full: WorkerJob = { ...job, resultFile: `${base}.result.json` };
   fs.writeFileSync(`${base}.job.json`, JSON.stringify(full));
-  const child = spawn(process.execPath, [...profilingArgs(), WORKER, `${base}.job.json`], {
+  const child = spawn(benchNode(), [...profilingArgs(), WORKER, `${base}.job.json`], {
     stdio: ['ignore', 'inherit', 'pipe'],
     env: { ...process.env, NODE_EXTRA_CA_CERTS: options.caPath },
   });
