@@ -47,6 +47,25 @@ function setup(apps: FakeApp[], sps: Record<string, boolean> = {}, pacer?: (cloc
   return { graph, clock, client };
 }
 
+/** A client whose Graph refuses the service principal listing with 403; warnings collected. */
+function refusedListing() {
+  const graph = new FakeGraph([], { [appId(1)]: false });
+  const warnings: string[] = [];
+  const client = new GraphClient({
+    graphUrl: GRAPH,
+    tenantId: TENANT,
+    tokenProvider: staticTokenProvider('graph-token'),
+    clock: new FakeClock(),
+    fetch: graph.fetch,
+    logger: { ...silentLogger, warn: (m) => warnings.push(m) },
+  });
+  graph.interceptor = () => ({
+    status: 403,
+    body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
+  });
+  return { graph, client, warnings };
+}
+
 const MARK = 'sc-rotator c0ffee00-0000-0000-0000-000000000001 2026-11-23T03:00:00.000Z';
 const REQUEST = { displayName: MARK, endDateTime: '2027-05-22T03:00:00.000Z' };
 
@@ -213,20 +232,7 @@ describe('GraphClient.openLookup (streaming, issue #13)', () => {
   });
 
   it('answers null, saying why, when the listing fails', async () => {
-    const graph = new FakeGraph([], { [appId(1)]: false });
-    const warnings: string[] = [];
-    const client = new GraphClient({
-      graphUrl: GRAPH,
-      tenantId: TENANT,
-      tokenProvider: staticTokenProvider('graph-token'),
-      clock: new FakeClock(),
-      fetch: graph.fetch,
-      logger: { ...silentLogger, warn: (m) => warnings.push(m) },
-    });
-    graph.interceptor = () => ({
-      status: 403,
-      body: { error: { code: 'Authorization_RequestDenied', message: 'no' } },
-    });
+    const { client, warnings } = refusedListing();
     assert.equal(await client.openLookup().disabledServicePrincipals?.(), null);
     assert.equal(warnings.length, 1);
   });
@@ -286,20 +292,7 @@ describe('GraphClient.servicePrincipalsEnabled', () => {
   });
 
   it('leaves every appId null, saying why, when the listing fails', async () => {
-    const graph = new FakeGraph([], { [appId(1)]: false });
-    const warnings: string[] = [];
-    const client = new GraphClient({
-      graphUrl: GRAPH,
-      tenantId: TENANT,
-      tokenProvider: staticTokenProvider('graph-token'),
-      clock: new FakeClock(),
-      fetch: graph.fetch,
-      logger: { ...silentLogger, warn: (m) => warnings.push(m) },
-    });
-    graph.interceptor = () => ({
-      status: 403,
-      body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges' } },
-    });
+    const { graph, client, warnings } = refusedListing();
     const result = await client.servicePrincipalsEnabled([appId(1), appId(2)]);
     assert.deepEqual(
       [...result.entries()],
