@@ -144,8 +144,9 @@ async function discoverInProjects(
     (done) => progress('connections', done, selected.length),
     session
       ? (list) => {
-          addLookups(session, list, options);
-          checkEarly(session, checks, list, options, nowMs);
+          const inScope = inScopeOf(list, options);
+          addLookups(session, inScope, options);
+          checkEarly(session, checks, inScope, options, nowMs);
         }
       : undefined,
   );
@@ -267,21 +268,13 @@ async function listConnections(
   }
 }
 
-/**
- * The appIds one project's list adds to a streaming lookup: those of its AzureRM connections in
- * scope. A connection is in scope when any of its names matches (`matchesAnyName` over the merged
- * names), and every name is in the list of the project it is shared into, so checking each list's
- * names finds exactly the connections the merged filter keeps.
- */
+/** The appIds one project's connections in scope ({@link inScopeOf}) add to a streaming lookup. */
 function addLookups(
   session: ApplicationLookupSession,
-  list: readonly ServiceConnection[],
+  inScope: readonly ServiceConnection[],
   options: DiscoverOptions,
 ): void {
-  const { appIds, withKeyCredentials, federated } = lookupsOf(
-    inScopeOf(list, options),
-    options.rotatorTenantId,
-  );
+  const { appIds, withKeyCredentials, federated } = lookupsOf(inScope, options.rotatorTenantId);
   if (appIds.size === 0) return;
   session.add([...appIds], { withKeyCredentials, federated });
   // One listing for the whole tenant, needed once the apps are read: start it with the first.
@@ -295,7 +288,12 @@ function holdsExpiredPassword(app: ApplicationInfo, nowMs: number): boolean {
   });
 }
 
-/** The AzureRM connections of one project's list that the `connections` filter keeps. */
+/**
+ * The AzureRM connections of one project's list that the `connections` filter keeps. A connection
+ * is in scope when any of its names matches (`matchesAnyName` over the merged names), and every
+ * name is in the list of the project it is shared into, so checking each list's names finds
+ * exactly the connections the merged filter keeps.
+ */
 function inScopeOf(list: readonly ServiceConnection[], options: DiscoverOptions): ServiceConnection[] {
   return list.filter(
     (c) =>
@@ -306,21 +304,21 @@ function inScopeOf(list: readonly ServiceConnection[], options: DiscoverOptions)
 
 /**
  * Starts the attribution checks one project's list allows before the other lists arrive (issue
- * #13): each client-secret connection in scope is evaluated as soon as its app's GET has answered
+ * #13): each client-secret connection of `inScope` is evaluated as soon as its app's GET has answered
  * and the disabled service principals are known, exactly as it will be after the last list (its
  * own list holds all that decides it), and offered to the checks, which start the ones it needs.
  */
 function checkEarly(
   session: ApplicationLookupSession,
   checks: AttributionChecks,
-  list: readonly ServiceConnection[],
+  inScope: readonly ServiceConnection[],
   options: DiscoverOptions,
   nowMs: number,
 ): void {
   const answered = session.answered?.bind(session);
   const disabledOf = session.disabledServicePrincipals?.bind(session);
   if (!answered || !disabledOf || !checks.active) return;
-  for (const c of inScopeOf(list, options)) {
+  for (const c of inScope) {
     if (c.appId === null || c.scheme.toLowerCase() !== 'serviceprincipal') continue;
     if (c.authenticationType === 'spnCertificate') continue;
     const appId = c.appId.toLowerCase();
