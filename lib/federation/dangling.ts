@@ -91,7 +91,8 @@ export function findDanglingCredentials(input: DanglingInput): DanglingCredentia
   }
 }
 
-function nameKey(project: string, connection: string): string {
+/** A connection's name in a project, as one case-insensitive key. */
+export function nameKey(project: string, connection: string): string {
   return `${project.toLowerCase()}\u0000${connection.toLowerCase()}`;
 }
 

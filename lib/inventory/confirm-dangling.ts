@@ -11,6 +11,7 @@
  */
 import pLimit from 'p-limit';
 import type { ProjectInfo } from '../devops/types';
+import { nameKey } from '../federation/dangling';
 import { parseAzureDevOpsSubject, parseEntraSubject } from '../federation/subjects';
 import type { Logger } from '../logger';
 import type { ConnectionSource } from './ports';
@@ -35,30 +36,28 @@ export async function confirmDangling(
   const find = options.source.findConnections?.bind(options.source);
   if (!find || candidates.length === 0) return [...candidates];
   const byName = new Map(options.projects.map((p) => [p.name.toLowerCase(), p]));
+  // What to ask about each candidate, worked out once.
+  const probes = candidates.map((candidate) => probeOf(candidate.subject, byName));
   const namesByProject = new Map<ProjectInfo, Set<string>>();
   const ids = new Set<string>();
-  for (const candidate of candidates) {
-    const names = parseAzureDevOpsSubject(candidate.subject);
-    const project = names ? byName.get(names.project.toLowerCase()) : undefined;
-    if (names && project) {
-      const set = namesByProject.get(project) ?? new Set<string>();
-      set.add(names.connectionName);
-      namesByProject.set(project, set);
-      continue;
+  for (const probe of probes) {
+    if (probe?.kind === 'name') {
+      const set = namesByProject.get(probe.project) ?? new Set<string>();
+      set.add(probe.connectionName);
+      namesByProject.set(probe.project, set);
+    } else if (probe?.kind === 'id') {
+      ids.add(probe.id);
     }
-    const entra = parseEntraSubject(candidate.subject);
-    if (entra) ids.add(entra.connectionId.toLowerCase());
   }
 
   const limit = pLimit(Math.max(1, options.maxParallel ?? 8));
-  const existingNames = new Set<string>();
-  const existingIds = new Set<string>();
+  const existing = new Set<string>();
   const asks: Array<Promise<void>> = [];
   for (const [project, names] of namesByProject) {
     asks.push(
       limit(async () => {
         for (const c of await find(project, { names: [...names] }, options.signal)) {
-          existingNames.add(key(project.name, c.name));
+          existing.add(nameKey(project.name, c.name));
         }
       }),
     );
@@ -67,9 +66,8 @@ export async function confirmDangling(
     for (const project of options.projects) {
       asks.push(
         limit(async () => {
-          for (const c of await find(project, { ids: [...ids] }, options.signal)) {
-            existingIds.add(c.id.toLowerCase());
-          }
+          for (const c of await find(project, { ids: [...ids] }, options.signal))
+            existing.add(c.id.toLowerCase());
         }),
       );
     }
@@ -84,15 +82,27 @@ export async function confirmDangling(
     );
     return [...candidates];
   }
-
-  return candidates.filter((candidate) => {
-    const names = parseAzureDevOpsSubject(candidate.subject);
-    if (names) return !existingNames.has(key(names.project, names.connectionName));
-    const entra = parseEntraSubject(candidate.subject);
-    return !(entra && existingIds.has(entra.connectionId.toLowerCase()));
+  return candidates.filter((_, i) => {
+    const probe = probes[i];
+    return (
+      !probe ||
+      !existing.has(probe.kind === 'name' ? nameKey(probe.project.name, probe.connectionName) : probe.id)
+    );
   });
 }
 
-function key(project: string, connection: string): string {
-  return `${project.toLowerCase()}\u0000${connection.toLowerCase()}`;
+type Probe =
+  | { kind: 'name'; project: ProjectInfo; connectionName: string }
+  | { kind: 'id'; id: string }
+  | null;
+
+/** How to ask about a subject: by name in a project in scope, by connection id, or not at all. */
+function probeOf(subject: string, projects: ReadonlyMap<string, ProjectInfo>): Probe {
+  const names = parseAzureDevOpsSubject(subject);
+  if (names) {
+    const project = projects.get(names.project.toLowerCase());
+    return project ? { kind: 'name', project, connectionName: names.connectionName } : null;
+  }
+  const entra = parseEntraSubject(subject);
+  return entra ? { kind: 'id', id: entra.connectionId.toLowerCase() } : null;
 }
