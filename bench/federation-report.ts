@@ -11,7 +11,6 @@
  * pipelined bound, peak RSS < 250 MB, Graph read requests ≤ ceil(apps looked up / 20) + 5, where
  * the apps looked up include the WIF connections' apps. Exits 1 when one fails.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { ensureCertificateAuthority } from '../emulator';
 import { startEmulatorProcess } from './emulator-process';
 import { discoveryLowerBound, pipelinedDiscoveryBound } from './lower-bound';
-import { benchNode } from './node-process';
+import { benchNodeVersion } from './node-process';
 import { prepareOrg } from './org-shape';
 import { requestStats } from './request-stats';
 import { runWorker } from './workers/spawn-worker';
@@ -112,7 +111,7 @@ async function main(): Promise<void> {
       ] as const;
       const lines = [
         `Report at 10,000 connections / 500 projects, ${Math.round(wifShare * 100)} % workload identity federation (seed 1), latency ${latencyMs} ms, maxParallel ${maxParallel}`,
-        `  Node ${execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim()} (workers and emulator)`,
+        `  Node ${benchNodeVersion()} (workers and emulator)`,
         `  AzureRM connections ${fmt(org.shape.azureRmConnections)} · WIF connections ${fmt(org.shape.wifConnections)} · apps looked up ${fmt(org.shape.appsLookedUp)} (WIF apps included)`,
         `  wall ms (runs): ${samples.map((s) => fmt(s.worker.wallMs)).join(', ')} · median ${fmt(wall)}`,
         `  Graph: ${fmt(reads)} read requests, ${fmt(median.requests.batchItems)} $batch items, ${fmt(median.requests.byService.graph.writes)} writes; Azure DevOps ${fmt(median.requests.byService.devops.reads)} reads`,

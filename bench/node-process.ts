@@ -12,8 +12,15 @@
  * `SCR_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles both sides of a run. Node
  * refuses `--cpu-prof` in NODE_OPTIONS, hence this variable.
  */
+import { execFileSync } from 'node:child_process';
+
 export function benchNode(): string {
   return process.env.SCR_BENCH_NODE || process.env.npm_node_execpath || process.execPath;
+}
+
+/** `node -v` of {@link benchNode}, for the tables. */
+export function benchNodeVersion(): string {
+  return execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim();
 }
 
 export function profilingArgs(): string[] {

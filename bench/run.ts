@@ -9,7 +9,6 @@
  * `--quick` measures the two smaller sizes only (the 10,000 budgets then read N/A).
  * `--only certificates` runs only the certificate rotation row (measure-certificates.ts).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +25,7 @@ import {
 import { measurePropagationRotations, type PropagationRow } from './measure-propagation';
 import { type BenchSettings, measureSize, type SizeResult } from './measure-size';
 import { fitNaiveModel, type NaivePoint } from './naive-model';
-import { benchNode } from './node-process';
+import { benchNodeVersion } from './node-process';
 import { DEFAULT_SIZES } from './org-shape';
 import { propagationBudgets, renderPropagationTable, rowWithoutPropagation } from './propagation-table';
 import { renderTable } from './report-table';
@@ -76,7 +75,7 @@ async function main(): Promise<void> {
   // Other work on the machine slows everything measured here, so the load goes with the results.
   const loadBefore = os.loadavg();
   // The Node the workers and emulators run on (node-process.ts), which may not be this one.
-  const measuredNode = execFileSync(benchNode(), ['-v'], { encoding: 'utf8' }).trim();
+  const measuredNode = benchNodeVersion();
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scr-bench-'));
