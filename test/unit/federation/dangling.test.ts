@@ -9,6 +9,7 @@ import {
 import { azureDevOpsIssuer, entraIssuer } from '../../../lib/federation/issuers';
 import { entraSubject } from '../../../lib/federation/subjects';
 import type { ApplicationInfo, FederatedCredentialInfo } from '../../../lib/graph/types';
+import { federatedCredential } from '../inventory/builders';
 
 const ORG_ID = 'dddddddd-0000-4000-8000-000000000077';
 const OTHER_ORG_ID = 'dddddddd-0000-4000-8000-000000000078';
@@ -17,14 +18,8 @@ const LIVE_ID = '00000000-0000-4000-8000-000000000100';
 const GONE_ID = '00000000-0000-4000-8000-000000000999';
 const AUD = ['api://AzureADTokenExchange'];
 
-const fic = (name: string, issuer: string, subject: string): FederatedCredentialInfo => ({
-  id: `id-${name}`,
-  name,
-  issuer,
-  subject,
-  audiences: AUD,
-  description: null,
-});
+const fic = (name: string, issuer: string, subject: string) =>
+  federatedCredential(name, issuer, subject, AUD);
 
 function input(fics: FederatedCredentialInfo[], overrides: Partial<DanglingInput> = {}): DanglingInput {
   const app: ApplicationInfo = {

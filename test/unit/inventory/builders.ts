@@ -1,7 +1,11 @@
 // Builders for domain values in tests: every field set, overridable, ids well-formed.
 import { MS_PER_DAY, MS_PER_HOUR } from '../../../lib/clock';
 import type { ServiceConnection } from '../../../lib/devops/types';
-import type { ApplicationInfo, PasswordCredentialInfo } from '../../../lib/graph/types';
+import type {
+  ApplicationInfo,
+  FederatedCredentialInfo,
+  PasswordCredentialInfo,
+} from '../../../lib/graph/types';
 import {
   applicationKey,
   type ConnectionReport,
@@ -92,6 +96,16 @@ export function app(
     passwordCredentials: passwords,
     ...overrides,
   };
+}
+
+/** A federated credential with the one audience Entra's exchange accepts, unless told otherwise. */
+export function federatedCredential(
+  name: string,
+  issuer: string,
+  subject: string,
+  audiences: string[] = ['api://AzureADTokenExchange'],
+): FederatedCredentialInfo {
+  return { id: `id-${name}`, name, issuer, subject, audiences, description: null };
 }
 
 export function record(keyId: string, installedMs: number): RotationRecord {

@@ -12,7 +12,7 @@ import { entraSubject } from '../../../lib/federation/subjects';
 import type { ApplicationLookup, FederatedCredentialInfo } from '../../../lib/graph/types';
 import { evaluateConnection } from '../../../lib/inventory/evaluate';
 import type { ConnectionStatus, ProblemCode, Thresholds } from '../../../lib/inventory/types';
-import { app, connection, days, NOW, TENANT, THRESHOLDS, uuid } from './builders';
+import { app, connection, days, federatedCredential, NOW, TENANT, THRESHOLDS, uuid } from './builders';
 
 const ORG_ID = uuid(77, 'dddddddd');
 const CONNECTION_ID = uuid(100);
@@ -22,9 +22,7 @@ const ENTRA_SUBJECT = entraSubject({ tenantId: TENANT, organizationId: ORG_ID, c
 const SC = 'sc://fabrikam/Alpha/deploy-prod';
 const AUDIENCE = 'api://AzureADTokenExchange';
 
-function fic(name: string, issuer: string, subject: string, audiences = [AUDIENCE]): FederatedCredentialInfo {
-  return { id: `id-${name}`, name, issuer, subject, audiences, description: null };
-}
+const fic = federatedCredential;
 
 const FLEXIBLE: FederatedCredentialInfo = {
   id: 'id-gh',

@@ -15,6 +15,7 @@ import {
   app,
   connection,
   days,
+  federatedCredential,
   inventory,
   NOW,
   POLICY,
@@ -27,14 +28,8 @@ import {
 const ORG_ID = uuid(77, 'dddddddd');
 const LEGACY = azureDevOpsIssuer(ORG_ID);
 const AUD = ['api://AzureADTokenExchange'];
-const fic = (name: string, issuer: string, subject: string): FederatedCredentialInfo => ({
-  id: `id-${name}`,
-  name,
-  issuer,
-  subject,
-  audiences: AUD,
-  description: null,
-});
+const fic = (name: string, issuer: string, subject: string) =>
+  federatedCredential(name, issuer, subject, AUD);
 
 function wif(n: number, name: string, issuer: string, subject: string): ServiceConnection {
   return connection({
