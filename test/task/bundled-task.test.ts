@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Emulator, OrgDescription } from '../../emulator';
 import { MS_PER_DAY } from '../../lib/clock';
-import type { RunReport } from '../../lib/report/run-report';
 import { parseRecord } from '../../lib/rotation/record';
 import type { TaskRun } from '../../scripts/agent/run-task';
 import {
@@ -17,6 +16,7 @@ import {
   orgWithRotatorVariants,
   ROTATOR_CERT_CONNECTION,
   ROTATOR_SECRET_CONNECTION,
+  reportOf as report,
   runJob,
   stagedTaskDir,
   startFor,
@@ -34,10 +34,6 @@ function outputs(run: TaskRun): Record<string, string> {
 
 function writes(emulator: Emulator) {
   return emulator.requests().filter((r) => r.write);
-}
-
-function report(run: TaskRun): RunReport {
-  return JSON.parse(fs.readFileSync(run.variables.ReportPath!.value, 'utf8')) as RunReport;
 }
 
 /** Asserts that no secret in `secrets` is printed anywhere but its own setsecret line. */

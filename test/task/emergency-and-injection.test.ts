@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Emulator, OrgDescription } from '../../emulator';
 import { MS_PER_DAY } from '../../lib/clock';
-import type { RunReport } from '../../lib/report/run-report';
 import { formatMarker } from '../../lib/rotation/marker';
 import { parseRecord, withRecord } from '../../lib/rotation/record';
-import type { TaskRun } from '../../scripts/agent/run-task';
 import manifest from '../../task.json';
 import { agentCommands, hostileOrg, isTaskOwnCommand } from './hostile-org';
 import {
@@ -18,20 +16,14 @@ import {
   connectionNamed,
   demoOrg,
   leaks,
+  outputValues as outputs,
+  reportOf as report,
   runJob,
   stagedTaskDir,
   startFor,
 } from './task-harness';
 
 type Json = Record<string, unknown>;
-
-function outputs(run: TaskRun): Record<string, string> {
-  return Object.fromEntries(Object.entries(run.variables).map(([name, v]) => [name, v?.value ?? '']));
-}
-
-function report(run: TaskRun): RunReport {
-  return JSON.parse(fs.readFileSync(run.variables.ReportPath!.value, 'utf8')) as RunReport;
-}
 
 const OUTPUT_NAMES = (manifest.outputVariables as Array<{ name: string }>).map((v) => v.name).sort();
 

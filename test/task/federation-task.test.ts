@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Emulator } from '../../emulator';
 import { MS_PER_DAY } from '../../lib/clock';
-import type { RunReport } from '../../lib/report/run-report';
-import type { TaskRun } from '../../scripts/agent/run-task';
 import {
   DANGLING,
   FED_FAILED_COUNT,
@@ -19,15 +17,14 @@ import {
   federationOrg,
   RETIREMENT,
 } from '../integration/federation-org';
-import { leaks, runJob, stagedTaskDir, startFor } from './task-harness';
-
-function values(run: TaskRun): Record<string, string> {
-  return Object.fromEntries(Object.entries(run.variables).map(([name, v]) => [name, v.value]));
-}
-
-function report(run: TaskRun): RunReport {
-  return JSON.parse(fs.readFileSync(run.variables.ReportPath!.value, 'utf8')) as RunReport;
-}
+import {
+  leaks,
+  reportOf as report,
+  runJob,
+  stagedTaskDir,
+  startFor,
+  outputValues as values,
+} from './task-harness';
 
 describe('the bundled task on an organization with every federation case (issue #11)', function () {
   this.timeout(120_000);

@@ -3,19 +3,17 @@
  * against the emulator: exact variables, the connections' final state, and no secret anywhere.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import type { Emulator, OrgDescription } from '../../emulator';
-import type { RunReport } from '../../lib/report/run-report';
-import type { TaskRun } from '../../scripts/agent/run-task';
-import { connectionNamed, demoOrg, leaks, runJob, stagedTaskDir, startFor } from './task-harness';
-
-function outputs(run: TaskRun): Record<string, string> {
-  return Object.fromEntries(Object.entries(run.variables).map(([name, v]) => [name, v.value]));
-}
-
-function report(run: TaskRun): RunReport {
-  return JSON.parse(fs.readFileSync(run.variables.ReportPath!.value, 'utf8')) as RunReport;
-}
+import {
+  connectionNamed,
+  demoOrg,
+  leaks,
+  outputValues as outputs,
+  reportOf as report,
+  runJob,
+  stagedTaskDir,
+  startFor,
+} from './task-harness';
 
 describe('the bundled task: migrate, then revertMigration', function () {
   this.timeout(120_000);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Emulator, type EmulatorOptions, type OrgDescription, startEmulator } from '../../emulator';
+import type { RunReport } from '../../lib';
 import { type EmulatedJob, emulatedJob } from '../../scripts/agent/emulator-agent';
 import { runTask, type TaskRun } from '../../scripts/agent/run-task';
 import { packageExtension } from '../../scripts/package';
@@ -114,6 +115,16 @@ export async function runJob(
 ): Promise<TaskRun> {
   const rotatorConnectionId = job.rotatorConnectionId ?? connectionNamed(org, 'rotator-wif').id;
   return runTask(await emulatedJob({ emulator, org, taskDir: stagedTaskDir(), rotatorConnectionId, ...job }));
+}
+
+/** The output variables a run set, as plain values. */
+export function outputValues(run: TaskRun): Record<string, string> {
+  return Object.fromEntries(Object.entries(run.variables).map(([name, v]) => [name, v?.value ?? '']));
+}
+
+/** The JSON report a run wrote (the file its `ReportPath` output names). */
+export function reportOf(run: TaskRun): RunReport {
+  return JSON.parse(fs.readFileSync(run.variables.ReportPath!.value, 'utf8')) as RunReport;
 }
 
 /**
