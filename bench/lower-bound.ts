@@ -76,10 +76,12 @@ export function discoveryLowerBound(shape: OrgShape, latencyMs: number, maxParal
 
 /**
  * Requests the naive script sends for an organization: the Graph token (OIDC token, Entra token),
- * every project page, one list per project, one Graph GET per listed service-principal connection.
+ * every project page, one list per project, one Graph GET per listed service-principal connection
+ * and, with `verifyAttribution` (its default, as the report's), its TestConnections.
  */
-export function naiveRequestCount(shape: OrgShape): number {
-  return 2 + Math.floor(shape.projects / PAGE) + 1 + shape.projects + shape.naiveGraphGets;
+export function naiveRequestCount(shape: OrgShape, verifyAttribution = true): number {
+  const reads = 2 + Math.floor(shape.projects / PAGE) + 1 + shape.projects + shape.naiveGraphGets;
+  return reads + (verifyAttribution ? shape.naiveAttributionChecks : 0);
 }
 
 /**

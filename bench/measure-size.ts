@@ -66,6 +66,8 @@ export interface SizeResult {
   reportCpu: { clientMs: number | null; emulatorMs: number | null; load1: number }[];
   /** Requests the naive script sends for this organization (`naiveRequestCount`). */
   naiveRequests: number;
+  /** The same without its attribution checks. */
+  naiveRequestsUnverified: number;
   /** Measured only where `size.naive`. */
   naive: PhaseResult | null;
   rotate: PhaseResult & { requested: number };
@@ -127,6 +129,7 @@ export async function measureSize(size: BenchSize, settings: BenchSettings): Pro
         load1: r.load1,
       })),
       naiveRequests: naiveRequestCount(org.shape),
+      naiveRequestsUnverified: naiveRequestCount(org.shape, false),
       naive,
       rotate,
     };

@@ -4,6 +4,13 @@
  * GET per service-principal connection as listed (no deduplication of apps or of shared
  * connections, no `$batch`), then the expiry of each. It reads less than the library (no service
  * principal state, no certificates), which only flatters the baseline.
+ *
+ * With `verifyAttribution` (the default, as the library's `report`) it also does the library's
+ * attribution check (issue #14), the naive way: one TestConnection right after the Graph GET of
+ * each listed client-secret connection without a rotator record whose app holds both an unexpired
+ * and an expired password. Not knowing which service principals are disabled, it tests those too.
+ * The time spent on those tests is returned apart, so the same run also gives the baseline of a
+ * report without verification.
  */
 import type { EmulatorUrls } from '../emulator';
 import type { WorkerIdentity } from './org-shape';
@@ -11,6 +18,7 @@ import type { WorkerIdentity } from './org-shape';
 interface Endpoint {
   id?: string;
   type?: string;
+  description?: string | null;
   authorization?: { scheme?: string; parameters?: Record<string, string | null> };
 }
 
@@ -26,10 +34,17 @@ export interface NaiveResult {
   /** Connections whose earliest password expiry was read. */
   evaluated: number;
   requests: number;
+  /** TestConnection requests sent (attribution checks), and the wall time they took. */
+  checks: number;
+  checksMs: number;
 }
 
 /** Runs the naive discovery against the emulated organization. */
-export async function naiveDiscovery(urls: EmulatorUrls, identity: WorkerIdentity): Promise<NaiveResult> {
+export async function naiveDiscovery(
+  urls: EmulatorUrls,
+  identity: WorkerIdentity,
+  verifyAttribution = true,
+): Promise<NaiveResult> {
   let requests = 0;
   const call = async <T>(url: string, init: RequestInit): Promise<T> => {
     requests += 1;
@@ -80,6 +95,12 @@ export async function naiveDiscovery(urls: EmulatorUrls, identity: WorkerIdentit
   let connections = 0;
   let applicationsRead = 0;
   let evaluated = 0;
+  let checks = 0;
+  let checksMs = 0;
+  const testBody = JSON.stringify({
+    dataSourceDetails: { dataSourceName: 'TestConnection', parameters: {} },
+    resultTransformationDetails: {},
+  });
   for (const project of projects) {
     const list = await call<{ value: Endpoint[] }>(
       `${urls.organization}${project.id}/_apis/serviceendpoint/endpoints?type=azurerm&includeFailed=true&api-version=7.1`,
@@ -108,7 +129,25 @@ export async function naiveDiscovery(urls: EmulatorUrls, identity: WorkerIdentit
         .map((p) => Date.parse(p.endDateTime ?? ''))
         .filter(Number.isFinite);
       if (ends.length > 0) evaluated += 1;
+      const now = Date.now();
+      const clientSecret = (parameters.authenticationType ?? 'spnKey') !== 'spnCertificate';
+      const recorded = (endpoint.description ?? '').includes('[sc-rotator:');
+      if (
+        verifyAttribution &&
+        clientSecret &&
+        !recorded &&
+        ends.some((end) => end > now) &&
+        ends.some((end) => end <= now)
+      ) {
+        const started = performance.now();
+        await call<{ statusCode?: string }>(
+          `${urls.organization}${project.id}/_apis/serviceendpoint/endpointproxy?endpointId=${endpoint.id}&api-version=7.1`,
+          { method: 'POST', headers: { ...devops, 'content-type': 'application/json' }, body: testBody },
+        );
+        checks += 1;
+        checksMs += performance.now() - started;
+      }
     }
   }
-  return { projects: projects.length, connections, applicationsRead, evaluated, requests };
+  return { projects: projects.length, connections, applicationsRead, evaluated, requests, checks, checksMs };
 }

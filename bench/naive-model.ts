@@ -34,3 +34,30 @@ export function fitNaiveModel(points: readonly NaivePoint[]): NaiveModel | null 
 export function predictNaiveMs(model: NaiveModel, requests: number): number {
   return model.interceptMs + model.slopeMs * requests;
 }
+
+/** What {@link naiveMs} reads of a measured size. */
+interface NaiveSize {
+  naive: { worker: { wallMs: number; checksMs?: number } } | null;
+  naiveRequests: number;
+  naiveRequestsUnverified: number;
+}
+
+/**
+ * The naive script's wall time at a size: measured where it ran, else `~` extrapolated. With
+ * `verified` false, without its attribution checks: measured, the run less the time its checks
+ * took (it sends one request at a time, so that time is theirs alone); extrapolated, the model at
+ * the request count without them.
+ */
+export function naiveMs(
+  s: NaiveSize,
+  model: NaiveModel | null,
+  verified = true,
+): { ms: number; measured: boolean } | null {
+  if (s.naive)
+    return { ms: s.naive.worker.wallMs - (verified ? 0 : (s.naive.worker.checksMs ?? 0)), measured: true };
+  if (!model) return null;
+  return {
+    ms: predictNaiveMs(model, verified ? s.naiveRequests : s.naiveRequestsUnverified),
+    measured: false,
+  };
+}

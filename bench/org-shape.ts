@@ -71,6 +71,12 @@ export interface OrgShape {
    * password (so inference is not `expired`) and also an expired one.
    */
   attributionChecks: number;
+  /**
+   * TestConnection requests the naive script sends for the same check (bench/naive-discovery.ts):
+   * per listing, like its Graph GETs, and behind disabled service principals too (it does not
+   * read them).
+   */
+  naiveAttributionChecks: number;
 }
 
 /** A generated organization, on disk for the emulator. */
@@ -152,28 +158,36 @@ function shapeOf(org: OrgDescription): OrgShape {
     appsFound: [...looked].filter((id) => existing.has(id)).length,
     disabledServicePrincipals: disabledVisibleTo(org),
     naiveGraphGets: spn.reduce((sum, c) => sum + c.projects.length, 0),
-    attributionChecks: attributionChecksOf(org, spn),
+    attributionChecks: attributionChecksOf(org, spn).length,
+    naiveAttributionChecks: attributionChecksOf(org, spn, { disabledToo: true }).reduce(
+      (sum, c) => sum + c.projects.length,
+      0,
+    ),
   };
 }
 
-/** See {@link OrgShape.attributionChecks}. Generated passwords carry no marker of ours. */
+/**
+ * The connections of {@link OrgShape.attributionChecks}, or with `disabledToo` those of
+ * {@link OrgShape.naiveAttributionChecks}. Generated passwords carry no marker of ours.
+ */
 function attributionChecksOf(
   org: OrgDescription,
   spn: NonNullable<OrgDescription['serviceConnections']>,
-): number {
+  { disabledToo = false } = {},
+): NonNullable<OrgDescription['serviceConnections']> {
   const apps = new Map((org.applications ?? []).map((a) => [a.appId.toLowerCase(), a]));
   const DAY = 86_400_000;
   const daysLeft = (p: { expiresInDays?: number; endDateTime?: string }) =>
     p.endDateTime ? (Date.parse(p.endDateTime) - Date.now()) / DAY : (p.expiresInDays ?? 730);
   return spn.filter((c) => {
     const app = apps.get((c.appId ?? '').toLowerCase());
-    if (!app || app.servicePrincipal?.accountEnabled === false) return false;
+    if (!app || (!disabledToo && app.servicePrincipal?.accountEnabled === false)) return false;
     if (c.authenticationType === 'spnCertificate' || (c.description ?? '').includes('[sc-rotator:'))
       return false;
     // Relative to the emulator's start; discovery runs later, so an end at the start (0 days) has passed.
     const left = (app.passwordCredentials ?? []).map(daysLeft);
     return left.some((d) => d > 0) && left.some((d) => d <= 0);
-  }).length;
+  });
 }
 
 /** See {@link OrgShape.disabledServicePrincipals}; the rotator is the app behind `rotator-wif`. */

@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Budget } from './budgets';
 import type { ColdStart } from './cold-start';
 import type { SizeResult } from './measure-size';
-import { type NaiveModel, predictNaiveMs } from './naive-model';
+import { type NaiveModel, naiveMs } from './naive-model';
 
 const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const n1 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -15,12 +15,6 @@ const n2 = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, 
 const orNa = (n: number | null) => (n === null ? 'n/a' : n0(n));
 
 type Row = [label: string, cell: (s: SizeResult) => string];
-
-/** Naive wall time: measured, or `~` extrapolated from the model. */
-export function naiveMs(s: SizeResult, model: NaiveModel | null): { ms: number; measured: boolean } | null {
-  if (s.naive) return { ms: s.naive.worker.wallMs, measured: true };
-  return model ? { ms: predictNaiveMs(model, s.naiveRequests), measured: false } : null;
-}
 
 /** Top-level requests of a phase, all services. */
 const total = (p: { requests: { byService: Record<string, { reads: number; writes: number }> } }) =>
@@ -88,7 +82,7 @@ export function renderTable(
     ],
     ['  429s', (s) => n0(s.report.requests.throttled)],
     [
-      'NAIVE wall ms (~ extrapolated)',
+      'NAIVE wall ms, same checks (~ extrapolated)',
       (s) => {
         const naive = naiveMs(s, model);
         return naive ? `${naive.measured ? '' : '~'}${n0(naive.ms)}` : 'n/a';
@@ -98,12 +92,42 @@ export function renderTable(
       '  requests (expected)',
       (s) => (s.naive ? `${n0(total(s.naive))} (${n0(s.naiveRequests)})` : `~${n0(s.naiveRequests)}`),
     ],
+    [
+      '  of which TestConnection (expected)',
+      (s) =>
+        s.naive
+          ? `${n0(s.naive.worker.checks ?? 0)} (${n0(s.shape.naiveAttributionChecks)})`
+          : `~${n0(s.shape.naiveAttributionChecks)}`,
+    ],
+    [
+      '  without the checks ms',
+      (s) => {
+        const naive = naiveMs(s, model, false);
+        return naive ? `${naive.measured ? '' : '~'}${n0(naive.ms)}` : 'n/a';
+      },
+    ],
     ['  peak RSS MB', (s) => (s.naive ? n1(s.naive.worker.peakRssBytes / 1e6) : 'n/a')],
     [
-      '  naive / report',
+      '  naive / report, both with the checks',
       (s) => {
         const naive = naiveMs(s, model);
         return naive ? `${naive.measured ? '' : '~'}${n1(naive.ms / s.report.worker.wallMs)}×` : 'n/a';
+      },
+    ],
+    [
+      '    at most: naive / pipelined bound',
+      (s) => {
+        const naive = naiveMs(s, model);
+        return naive ? `${naive.measured ? '' : '~'}${n1(naive.ms / s.pipelined.boundMs)}×` : 'n/a';
+      },
+    ],
+    [
+      '  naive / report, both without the checks',
+      (s) => {
+        const naive = naiveMs(s, model, false);
+        return naive
+          ? `${naive.measured ? '' : '~'}${n1(naive.ms / s.reportUnverified.worker.wallMs)}×`
+          : 'n/a';
       },
     ],
     [

@@ -23,6 +23,8 @@ async function main(): Promise<void> {
       wallMs: performance.now() - started,
       connectionsFound: naive.connections,
       evaluated: naive.evaluated,
+      checks: naive.checks,
+      checksMs: naive.checksMs,
     };
   } else {
     result =

@@ -56,4 +56,7 @@ export interface WorkerResult {
   propagationWaitMs?: number;
   /** `floor`: the requests replayed in the timed part. */
   requests?: number;
+  /** `naive`: the TestConnections it sent and the wall time they took (part of `wallMs`). */
+  checks?: number;
+  checksMs?: number;
 }
