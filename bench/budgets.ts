@@ -44,8 +44,8 @@ export function checkBudgets(
     const unverified = naiveMs(big, model, false);
     const verified = naiveMs(big, model);
     if (unverified && verified) {
-      // Like for like (bench/README.md "Naive baseline and the attribution checks"): the checks are
-      // bounded by maxParallel on both sides' terms, so with them no client reaches 50× here.
+      // Like for like (bench/README.md "Naive baseline and the attribution checks"): the report's
+      // checks are bounded by maxParallel, so with them no client reaches 50× here.
       const plain = big.reportUnverified.worker.wallMs;
       budgets.push({
         name: 'report ≥ 50 × faster than the naive baseline, both without the attribution checks (10,000 / 500, extrapolated)',

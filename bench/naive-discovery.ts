@@ -5,12 +5,11 @@
  * connections, no `$batch`), then the expiry of each. It reads less than the library (no service
  * principal state, no certificates), which only flatters the baseline.
  *
- * With `verifyAttribution` (the default, as the library's `report`) it also does the library's
- * attribution check (issue #14), the naive way: one TestConnection right after the Graph GET of
- * each listed client-secret connection without a rotator record whose app holds both an unexpired
- * and an expired password. Not knowing which service principals are disabled, it tests those too.
- * The time spent on those tests is returned apart, so the same run also gives the baseline of a
- * report without verification.
+ * It also does the report's attribution check (issue #14), the naive way: one TestConnection right
+ * after the Graph GET of each listed client-secret connection without a rotator record whose app
+ * holds both an unexpired and an expired password. Not knowing which service principals are
+ * disabled, it tests those too. The time spent on those tests is returned apart, so the same run
+ * also gives the baseline of a report without verification.
  */
 import type { EmulatorUrls } from '../emulator';
 import type { WorkerIdentity } from './org-shape';
@@ -40,11 +39,7 @@ export interface NaiveResult {
 }
 
 /** Runs the naive discovery against the emulated organization. */
-export async function naiveDiscovery(
-  urls: EmulatorUrls,
-  identity: WorkerIdentity,
-  verifyAttribution = true,
-): Promise<NaiveResult> {
+export async function naiveDiscovery(urls: EmulatorUrls, identity: WorkerIdentity): Promise<NaiveResult> {
   let requests = 0;
   const call = async <T>(url: string, init: RequestInit): Promise<T> => {
     requests += 1;
@@ -132,13 +127,7 @@ export async function naiveDiscovery(
       const now = Date.now();
       const clientSecret = (parameters.authenticationType ?? 'spnKey') !== 'spnCertificate';
       const recorded = (endpoint.description ?? '').includes('[sc-rotator:');
-      if (
-        verifyAttribution &&
-        clientSecret &&
-        !recorded &&
-        ends.some((end) => end > now) &&
-        ends.some((end) => end <= now)
-      ) {
+      if (clientSecret && !recorded && ends.some((end) => end > now) && ends.some((end) => end <= now)) {
         const started = performance.now();
         await call<{ statusCode?: string }>(
           `${urls.organization}${project.id}/_apis/serviceendpoint/endpointproxy?endpointId=${endpoint.id}&api-version=7.1`,
