@@ -11,7 +11,9 @@
  * disabled, it tests those too. The time spent on those tests is returned apart, so the same run
  * also gives the baseline of a report without verification.
  */
+
 import type { EmulatorUrls } from '../emulator';
+import { testConnectionRequest } from '../lib/devops/test-connection';
 import type { WorkerIdentity } from './org-shape';
 
 interface Endpoint {
@@ -92,10 +94,8 @@ export async function naiveDiscovery(urls: EmulatorUrls, identity: WorkerIdentit
   let evaluated = 0;
   let checks = 0;
   let checksMs = 0;
-  const testBody = JSON.stringify({
-    dataSourceDetails: { dataSourceName: 'TestConnection', parameters: {} },
-    resultTransformationDetails: {},
-  });
+  // The body the library sends for a stored connection (lib/devops/test-connection.ts).
+  const testBody = JSON.stringify(testConnectionRequest());
   for (const project of projects) {
     const list = await call<{ value: Endpoint[] }>(
       `${urls.organization}${project.id}/_apis/serviceendpoint/endpoints?type=azurerm&includeFailed=true&api-version=7.1`,

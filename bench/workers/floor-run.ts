@@ -9,6 +9,7 @@
  */
 import https from 'node:https';
 import pLimit from 'p-limit';
+import { testConnectionRequest } from '../../lib/devops/test-connection';
 import type { WorkerJob, WorkerResult } from './job';
 
 interface Listed {
@@ -57,10 +58,8 @@ export async function runFloor(job: WorkerJob): Promise<Omit<WorkerResult, 'peak
     .filter((c) => c.authorization?.scheme === 'ServicePrincipal' && c.id)
     .map((c) => c.id!);
   if (testable.length === 0) throw new Error('floor: no service principal connection to test');
-  const testBody = JSON.stringify({
-    dataSourceDetails: { dataSourceName: 'TestConnection', parameters: {} },
-    resultTransformationDetails: {},
-  });
+  // The body the library sends for a stored connection (lib/devops/test-connection.ts).
+  const testBody = JSON.stringify(testConnectionRequest());
   const testUrl = (id: string) =>
     `${org}${projects[0]}/_apis/serviceendpoint/endpointproxy?endpointId=${id}&api-version=7.2-preview.1`;
 
